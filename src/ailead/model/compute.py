@@ -1,0 +1,81 @@
+"""Switch 1, compute: accelerator production per bloc, legal exports, installed stocks.
+
+Units: production in H100e per month (H100-equivalents by dense BF16 FLOP/s), stocks in H100e.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def us_production(p_2025, growth, decline, years, xp=np):
+    """US-bloc production P(y) [H100e/month] at `years` since mid-2025.
+
+    The log growth rate ln(g) decays at `decline` per year:
+        P(y) = P_2025 * exp(ln(g) * (1 - exp(-d*y)) / d),   and P_2025 * g**y as d -> 0.
+    """
+    log_g = xp.log(growth)
+    safe_d = xp.where(decline > 1e-9, decline, 1.0)
+    horizon = xp.where(decline > 1e-9, (1.0 - xp.exp(-safe_d * years)) / safe_d, years)
+    return p_2025 * xp.exp(log_g * horizon)
+
+
+def wafer_capacity_next(wafers, growth, sme_control, xp=np):
+    """Advance PRC advanced-node wafer capacity one month [wafers/month].
+
+    W(t+1) = W(t) * g**(c/12), where c is the SME/servicing-control multiplier on log growth
+    (1 = today's controls, lower = tighter).
+    """
+    return wafers * xp.exp(xp.log(growth) * sme_control / 12.0)
+
+
+def hbm_inflow(domestic_2025, domestic_growth, import_potential, hbm_control, years, xp=np):
+    """New HBM stacks per month reaching PRC chip makers.
+
+    H(t) = H_dom,2025 * g_dom**y + imports * (1 - control): domestic output grows at g_dom;
+    foreign supply is blocked in proportion to the HBM control.
+    """
+    return domestic_2025 * domestic_growth**years + import_potential * (1.0 - hbm_control)
+
+
+def die_yield(yield_2025, gain_per_year, ceiling, years, xp=np):
+    """Die yield: y(t) = clip(y_2025 + gain * years, 0.01, max(ceiling, y_2025))."""
+    return xp.clip(yield_2025 + gain_per_year * years, 0.01, xp.maximum(ceiling, yield_2025))
+
+
+def domestic_chips(wafers, ai_share, dies_per_wafer, die_yield, dies_per_chip, hbm_available,
+                   stacks_per_chip, xp=np):
+    """PRC domestic accelerators per month [chips], bounded by wafers and by HBM.
+
+    chips = min(W * s_ai * dies_per_wafer * yield / dies_per_chip,  HBM_available / stacks_per_chip)
+    """
+    by_wafers = wafers * ai_share * dies_per_wafer * die_yield / dies_per_chip
+    return xp.minimum(by_wafers, hbm_available / stacks_per_chip)
+
+
+def hbm_stockpile_next(stockpile, inflow, chips, stacks_per_chip, xp=np):
+    """HBM held next month [stacks]: S' = max(0, S + inflow - chips * stacks_per_chip)."""
+    return xp.maximum(0.0, stockpile + inflow - chips * stacks_per_chip)
+
+
+def best_exportable_tpp(threshold, class_tpps, xp=np):
+    """TPP of the best chip class at or below the export threshold (0 when none is)."""
+    best = xp.zeros_like(threshold)
+    for tpp in class_tpps:
+        best = xp.where(tpp <= threshold, xp.maximum(best, tpp), best)
+    return best
+
+
+def legal_exports(us_production, demand_share, threshold, class_tpps, frontier_tpp, xp=np):
+    """Legal US accelerator exports to the PRC [H100e/month].
+
+    PRC buyers take a share of US-bloc output in units, of the best class the threshold allows:
+        E = share * P_us * min(1, TPP_best_allowed / TPP_frontier).
+    """
+    allowed = best_exportable_tpp(threshold, class_tpps, xp)
+    return demand_share * us_production * xp.minimum(1.0, allowed / frontier_tpp)
+
+
+def stock_next(stock, inflow, lifetime_years, xp=np):
+    """Installed compute next month [H100e]: K' = K * (1 - 1/(12 L)) + inflow."""
+    return stock * (1.0 - 1.0 / (12.0 * lifetime_years)) + inflow

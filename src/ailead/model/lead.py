@@ -1,0 +1,46 @@
+"""The headline: the lead in months.
+
+The lead at month t is how long ago the leader had the follower's current capability:
+L(t) = t - t*, with t* the earliest time at which I_us(t*) >= I_cn(t). When the follower is
+ahead, L(t) = -(t - t**) with t** the earliest time at which I_cn(t**) >= I_us(t). Before the
+first month both paths are extended backwards at the historical frontier growth rate g
+[OOM/year], so the lead is defined from the first month.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def months_since(path, values, history_slope):
+    """For each sample s and month j, months since `path` first reached `values[s, j]`.
+
+    path, values: (samples, months), `path` non-decreasing along months. Before month 0 the path
+    is path[:, 0] + g * t / 12 for t < 0. Linear interpolation between months.
+    """
+    n_samples, n_months = path.shape
+    base = path[:, :1]
+    # Shift each row into its own band so one sorted 1-D search serves every sample.
+    span = np.maximum(path[:, -1:] - base, 0.0) + 2.0
+    band = np.cumsum(np.concatenate([[0.0], span[:-1, 0]]))[:, None]
+    flat_path = (path - base + band).ravel()
+    flat_values = (np.clip(values - base, 0.0, None) + band).ravel()
+    idx = np.searchsorted(flat_path, flat_values, side="left").reshape(n_samples, n_months)
+    idx = np.clip(idx - np.arange(n_samples)[:, None] * n_months, 0, n_months - 1)
+    rows = np.arange(n_samples)[:, None]
+    hi = path[rows, idx]
+    lo = path[rows, np.maximum(idx - 1, 0)]
+    step = np.where(hi > lo, hi - lo, 1.0)
+    frac = np.where(hi > lo, np.clip((values - lo) / step, 0.0, 1.0), 1.0)
+    reached = np.where(idx > 0, idx - 1 + frac, 0.0)
+    before = (values - base) * 12.0 / history_slope[:, None]  # <= 0 when reached before month 0
+    reached = np.where(values <= base, before, reached)
+    return np.arange(n_months)[None, :] - reached
+
+
+def lead_months(capability_us, capability_cn, history_slope):
+    """Lead of the US over the PRC in months, negative when the PRC leads. Arrays (samples, months)."""
+    us_ahead = capability_cn <= capability_us
+    ahead = months_since(capability_us, np.minimum(capability_cn, capability_us), history_slope)
+    behind = months_since(capability_cn, np.minimum(capability_us, capability_cn), history_slope)
+    return np.where(us_ahead, ahead, -behind)

@@ -1,0 +1,49 @@
+"""The self-reinforcing loop: training runs, algorithmic progress, AI-assisted research, capability.
+
+Capability I is log10 of effective compute, where effective compute = largest training run
+[FLOP] x algorithmic efficiency (relative to the US frontier in January 2025).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+SECONDS_PER_MONTH = 365.25 * 86400.0 / 12.0  # physical constant: mean Gregorian month
+
+
+def largest_run_flop(accessible, run_share, utilisation, duration_months, h100_flops, xp=np):
+    """Largest training run [FLOP]: C = f_run * A * u * T * seconds/month * FLOP/s per H100e."""
+    return run_share * accessible * utilisation * duration_months * SECONDS_PER_MONTH * h100_flops
+
+
+def ai_rnd_speedup(capability, midpoint, width, speedup_max, xp=np):
+    """Multiplier on algorithmic progress from AI doing AI research.
+
+    m(I) = 1 + (m_max - 1) / (1 + exp(-(I - I_mid) / w)): rises with capability and saturates at
+    m_max, so growth stays finite (no finite-time blow-up).
+    """
+    return 1.0 + (speedup_max - 1.0) / (1.0 + xp.exp(-(capability - midpoint) / width))
+
+
+def algorithmic_growth(base_rate, experiment, experiment_max, elasticity, speedup, xp=np):
+    """Own algorithmic progress [OOM/year]: r0 * (X / X_max)**lambda * m(I).
+
+    X is a bloc's experiment compute and X_max the larger of the two blocs': the bloc with the most
+    compute progresses at the base rate, the other more slowly.
+    """
+    return base_rate * (experiment / experiment_max) ** elasticity * speedup
+
+
+def spillover(log_eff_leader, log_eff_follower, rate, xp=np):
+    """Follower's gain from the leader's published ideas [OOM/year]: kappa * max(0, gap)."""
+    return rate * xp.maximum(0.0, log_eff_leader - log_eff_follower)
+
+
+def capability(run_flop, log_efficiency, xp=np):
+    """Capability [OOM]: I = log10(C * a) = log10(C) + log10(a)."""
+    return xp.log10(run_flop) + log_efficiency
+
+
+def eci(capability_ooms, intercept, slope):
+    """Display scale fitted to Epoch's Capabilities Index: ECI = alpha + beta * I."""
+    return intercept + slope * capability_ooms
