@@ -56,7 +56,6 @@ def simulate(
     # capability trails the US by the observed lead, given its compute and distillation gain.
     k_us, k_cn = p["us_compute_stock_2025"].copy(), p["cn_compute_stock_2025"].copy()
     wafers = p["cn_advanced_wafers_2025"].copy()
-    hbm_stock = p["cn_hbm_stockpile_2025"].copy()
     remote0 = access.remote_access(
         k_us, p["overseas_share_of_us_compute"], p["remote_rentable_share"],
         levers["remote_access_rule"][0], p["remote_closure_leakage"],
@@ -92,7 +91,11 @@ def simulate(
         chips_cn = compute.domestic_chips(
             wafers, p["cn_ai_wafer_share"], p["cn_dies_per_wafer"],
             compute.die_yield(p["cn_die_yield"], p["cn_yield_gain"], p["cn_yield_ceiling"], years),
-            p["cn_dies_per_chip"], hbm_stock + hbm_in, p["cn_hbm_stacks_per_chip"],
+            p["cn_dies_per_chip"],
+            hbm_in + compute.hbm_stockpile_drawdown(
+                p["cn_hbm_stockpile_2025"], p["cn_hbm_stockpile_months"], t
+            ),
+            p["cn_hbm_stacks_per_chip"],
         )
         prod_cn = chips_cn * p["cn_chip_h100e_2025"] * p["cn_chip_perf_growth"] ** years
         exports = compute.legal_exports(
@@ -144,20 +147,16 @@ def simulate(
             out[key][t] = value
 
         # Advance the state one month.
-        acc_max = np.maximum(acc_us, acc_cn)
         growth_us = loop.algorithmic_growth(
-            p["algorithmic_progress"], acc_us, acc_max, p["experiment_compute_elasticity"], speed_us
+            p["algorithmic_progress"], acc_us, acc_us, p["experiment_compute_elasticity"], speed_us
         )
         growth_cn = loop.algorithmic_growth(
-            p["algorithmic_progress"], acc_cn, acc_max, p["experiment_compute_elasticity"], speed_cn
+            p["algorithmic_progress"], acc_cn, acc_us, p["experiment_compute_elasticity"], speed_cn
         ) + loop.spillover(log_eff_us, log_eff_cn, p["algorithmic_spillover"])
         log_eff_us = log_eff_us + growth_us / 12.0
         log_eff_cn = log_eff_cn + growth_cn / 12.0
         k_us = compute.stock_next(k_us, prod_us, p["hardware_lifetime_years"])
         k_cn = compute.stock_next(k_cn, prod_cn + exports + smuggled, p["hardware_lifetime_years"])
-        hbm_stock = compute.hbm_stockpile_next(
-            hbm_stock, hbm_in, chips_cn, p["cn_hbm_stacks_per_chip"]
-        )
         wafers = compute.wafer_capacity_next(wafers, p["cn_wafer_growth"], lv["sme_control"])
         if on_month is not None:
             on_month(t)

@@ -43,8 +43,10 @@ def die_yield(yield_2025, gain_per_year, ceiling, years, xp=np):
     return xp.clip(yield_2025 + gain_per_year * years, 0.01, xp.maximum(ceiling, yield_2025))
 
 
-def domestic_chips(wafers, ai_share, dies_per_wafer, die_yield, dies_per_chip, hbm_available,
-                   stacks_per_chip, xp=np):
+def domestic_chips(
+    wafers, ai_share, dies_per_wafer, die_yield, dies_per_chip, hbm_available, stacks_per_chip,
+    xp=np,
+):
     """PRC domestic accelerators per month [chips], bounded by wafers and by HBM.
 
     chips = min(W * s_ai * dies_per_wafer * yield / dies_per_chip,  HBM_available / stacks_per_chip)
@@ -53,9 +55,13 @@ def domestic_chips(wafers, ai_share, dies_per_wafer, die_yield, dies_per_chip, h
     return xp.minimum(by_wafers, hbm_available / stacks_per_chip)
 
 
-def hbm_stockpile_next(stockpile, inflow, chips, stacks_per_chip, xp=np):
-    """HBM held next month [stacks]: S' = max(0, S + inflow - chips * stacks_per_chip)."""
-    return xp.maximum(0.0, stockpile + inflow - chips * stacks_per_chip)
+def hbm_stockpile_drawdown(stockpile_2025, drawdown_months, month, xp=np):
+    """HBM from the pre-control stockpile per month [stacks/month].
+
+    Drawn evenly over its first `drawdown_months` months: S_0 / M while month < M, then 0. A fixed
+    schedule (not one driven by output) keeps each month's HBM independent of earlier controls.
+    """
+    return xp.where(month < drawdown_months, stockpile_2025 / drawdown_months, 0.0)
 
 
 def best_exportable_tpp(threshold, class_tpps, xp=np):

@@ -25,13 +25,13 @@ def ai_rnd_speedup(capability, midpoint, width, speedup_max, xp=np):
     return 1.0 + (speedup_max - 1.0) / (1.0 + xp.exp(-(capability - midpoint) / width))
 
 
-def algorithmic_growth(base_rate, experiment, experiment_max, elasticity, speedup, xp=np):
-    """Own algorithmic progress [OOM/year]: r0 * (X / X_max)**lambda * m(I).
+def algorithmic_growth(base_rate, experiment, experiment_leader, elasticity, speedup, xp=np):
+    """Own algorithmic progress [OOM/year]: r0 * min(1, X / X_leader)**lambda * m(I).
 
-    X is a bloc's experiment compute and X_max the larger of the two blocs': the bloc with the most
-    compute progresses at the base rate, the other more slowly.
+    The leader (the US frontier, where r0 was measured) progresses at the base rate; a bloc with
+    less experiment compute than the leader progresses more slowly, never faster.
     """
-    return base_rate * (experiment / experiment_max) ** elasticity * speedup
+    return base_rate * xp.minimum(1.0, experiment / experiment_leader) ** elasticity * speedup
 
 
 def spillover(log_eff_leader, log_eff_follower, rate, xp=np):
