@@ -196,8 +196,29 @@ def run(
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise AileadError(f"seed: value {seed!r} is not allowed; allowed: an integer >= 0")
     sc = load_scenario(scenario)
+    params = load_registry().sample(samples, seed, sc.parameters)
+    ds = run_parameters(sc, params, on_month)
+    ds.attrs["seed"] = seed
+    return ds
+
+
+def run_parameters(
+    scenario: str | Scenario | dict,
+    params: dict[str, np.ndarray],
+    on_month: Callable[[int], None] | None = None,
+) -> xr.Dataset:
+    """Run a scenario on given parameter arrays (one value per sample for every registry name).
+
+    The scenario's own overrides are applied on top. `run` samples and calls this; analyses that
+    bring their own sample matrix (sensitivity, calibration) call it directly.
+    """
+    sc = load_scenario(scenario)
     registry = load_registry()
-    params = registry.sample(samples, seed, sc.parameters)
+    missing = set(registry.parameters) - set(params)
+    if missing:
+        raise AileadError(f"parameters: missing values for {', '.join(sorted(missing))}")
+    samples = len(next(iter(params.values())))
+    params = {**params, **{k: np.full(samples, v) for k, v in sc.parameters.items()}}
     n_months = month_index(sc.end) + 1
     levers = lever_schedules(sc, registry, params, n_months)
     out = simulate(params, levers, n_months, on_month)
@@ -263,7 +284,7 @@ def run(
         description=sc.description,
         scenario_yaml=sc.to_yaml(),
         switches=json.dumps({s: sc.switches[s] for s in SWITCHES}),
-        seed=seed,
+        seed=-1,
         samples=samples,
         target=sc.target,
         ailead_version=__version__,

@@ -1,0 +1,88 @@
+"""Scenario files: presets, `extends`, and plain errors for bad input."""
+
+import pytest
+
+from ailead.errors import AileadError
+from ailead.registry import load_registry
+from ailead.scenario import load_scenario, presets
+
+
+def test_presets_load_with_the_essays_switch_settings():
+    assert {"status-quo", "us-lead", "catch-up"} <= set(presets())
+    assert load_scenario("us-lead").switches == {"compute": 1.0, "access": 1.0, "distillation": 1.0}
+    assert load_scenario("catch-up").switches == {"compute": 0.0, "access": 0.0, "distillation": 0.0}
+    assert load_scenario("status-quo").target == "2028-12"
+
+
+def test_presets_differ_only_in_policy_settings():
+    registry = load_registry()
+    for name in presets():
+        sc = load_scenario(name)
+        for param in sc.parameters:
+            assert registry[param].kind == "policy", f"{name} overrides world parameter {param}"
+        assert (sc.start, sc.end, sc.policy_start) == ("2025-01", "2030-12", "2026-01")
+
+
+def test_extends_changes_only_what_the_file_gives(tmp_path):
+    path = tmp_path / "mine.yaml"
+    path.write_text("extends: us-lead\nswitches:\n  access: off\nparameters:\n  hbm_control: 0.5\n")
+    sc = load_scenario(str(path))
+    assert sc.name == "mine"
+    assert sc.switches == {"compute": 1.0, "access": 0.0, "distillation": 1.0}
+    assert sc.parameters == {"hbm_control": 0.5}
+
+
+def test_named_values_and_numeric_strengths(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("name: s\nswitches: {compute: 0.7}\nparameters: {remote_access_rule: partly-closed}\n")
+    sc = load_scenario(str(path))
+    assert sc.switches["compute"] == 0.7
+    assert sc.parameters["remote_access_rule"] == 0.5
+
+
+def test_extends_cycle_is_reported(tmp_path):
+    (tmp_path / "a.yaml").write_text("extends: b.yaml\n")
+    (tmp_path / "b.yaml").write_text("extends: a.yaml\n")
+    with pytest.raises(AileadError, match="cycle"):
+        load_scenario(str(tmp_path / "a.yaml"))
+
+
+BAD = {
+    "end before start": ("end: 2024-06\n", ["end", "2024-06"]),
+    "unknown field": ("colour: red\n", ["colour", "unknown field"]),
+    "wrong type": ("switches: 3\n", ["switches", "3"]),
+    "bad switch level": ("switches: {compute: strongest}\n", ["switches.compute", "strongest", "off, status-quo, strong"]),
+    "unknown switch": ("switches: {chips: strong}\n", ["chips", "compute, access, distillation"]),
+    "unknown parameter": ("parameters: {nosuch: 1}\n", ["nosuch"]),
+    "out of bounds": ("parameters: {algorithmic_progress: 9}\n", ["algorithmic_progress", "9", "[0.1, 1]"]),
+    "not a number": ("parameters: {algorithmic_progress: fast}\n", ["algorithmic_progress", "fast"]),
+    "bad month": ("target: 2028-13\n", ["target", "2028-13", "YYYY-MM"]),
+    "target outside": ("target: 2031-06\n", ["target", "2031-06"]),
+    "malformed yaml": ("switches: [compute\n", ["malformed YAML", "line"]),
+    "not a mapping": ("- a\n- b\n", ["mapping"]),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD))
+def test_bad_scenario_file_gives_one_plain_message(tmp_path, case):
+    text, fragments = BAD[case]
+    path = tmp_path / "bad.yaml"
+    path.write_text("name: bad\n" + text if "mapping" not in case else text)
+    with pytest.raises(AileadError) as err:
+        load_scenario(str(path))
+    message = str(err.value)
+    assert str(path) in message and "\n" not in message
+    for fragment in fragments:
+        assert fragment in message
+
+
+def test_unknown_preset_lists_the_presets():
+    with pytest.raises(AileadError, match="status-quo"):
+        load_scenario("no-such-preset")
+
+
+def test_overrides_via_set():
+    sc = load_scenario("status-quo").with_overrides({"compute": "strong", "hbm_control": "0.99"})
+    assert sc.switches["compute"] == 1.0 and sc.parameters["hbm_control"] == 0.99
+    with pytest.raises(AileadError, match="--set compute"):
+        sc.with_overrides({"compute": "max"})
