@@ -1,4 +1,4 @@
-"""The essay's calibration targets at the registry defaults, and the README table that shows them."""
+"""The essay's calibration targets at the registry defaults, and the README table showing them."""
 
 import re
 from pathlib import Path

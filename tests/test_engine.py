@@ -9,8 +9,14 @@ import ailead
 from ailead.errors import AileadError
 
 REQUIRED = (
-    "production_h100e", "compute_stock_h100e", "accessible_compute_h100e", "largest_run_flop",
-    "algorithmic_efficiency", "effective_compute", "capability", "lead_months",
+    "production_h100e",
+    "compute_stock_h100e",
+    "accessible_compute_h100e",
+    "largest_run_flop",
+    "algorithmic_efficiency",
+    "effective_compute",
+    "capability",
+    "lead_months",
 )
 
 
@@ -41,8 +47,13 @@ def test_same_seed_same_numbers_and_prefix_property(sq):
 
 
 def test_stocks_production_and_ratios_are_physical(sq):
-    for name in ("production_h100e", "compute_stock_h100e", "accessible_compute_h100e",
-                 "largest_run_flop", "effective_compute"):
+    for name in (
+        "production_h100e",
+        "compute_stock_h100e",
+        "accessible_compute_h100e",
+        "largest_run_flop",
+        "effective_compute",
+    ):
         assert np.isfinite(sq[name].values).all() and (sq[name].values >= 0).all(), name
     assert (sq["compute_ratio"].values > 0).all()
     # Best-so-far capability never falls.
@@ -71,7 +82,9 @@ def test_scenario_start_and_end_trim_the_output(tmp_path):
 def test_policies_act_from_the_policy_start():
     a, b = ailead.run("us-lead"), ailead.run("catch-up")
     before = a.time < np.datetime64("2026-01", "ns")
-    np.testing.assert_allclose(a["lead_months"].values[:, before], b["lead_months"].values[:, before])
+    np.testing.assert_allclose(
+        a["lead_months"].values[:, before], b["lead_months"].values[:, before]
+    )
     assert float(a["lead_months"][0, -1]) > float(b["lead_months"][0, -1])
 
 

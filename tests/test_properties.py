@@ -36,12 +36,17 @@ def scenario(switches, end="2029-12"):
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(u=unit_cube, switch=st.sampled_from(SWITCHES), a=strength, b=strength,
-       others=st.tuples(strength, strength))
+@given(
+    u=unit_cube,
+    switch=st.sampled_from(SWITCHES),
+    a=strength,
+    b=strength,
+    others=st.tuples(strength, strength),
+)
 def test_a_stricter_switch_never_helps_the_prc(u, switch, a, b, others):
     lenient, strict = min(a, b), max(a, b)
     params = params_from_unit(u)
-    rest = dict(zip([s for s in SWITCHES if s != switch], others))
+    rest = dict(zip([s for s in SWITCHES if s != switch], others, strict=True))
     lo = run_parameters(scenario({switch: lenient, **rest}), params)
     hi = run_parameters(scenario({switch: strict, **rest}), params)
 
@@ -56,9 +61,17 @@ def test_a_stricter_switch_never_helps_the_prc(u, switch, a, b, others):
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(u=unit_cube, levels=st.tuples(strength, strength, strength))
 def test_stocks_and_flows_are_never_negative_and_shares_finite(u, levels):
-    ds = run_parameters(scenario(dict(zip(SWITCHES, levels)), end="2030-12"), params_from_unit(u))
-    for name in ("production_h100e", "compute_stock_h100e", "accessible_compute_h100e",
-                 "exports_h100e", "smuggled_h100e", "remote_access_h100e"):
+    ds = run_parameters(
+        scenario(dict(zip(SWITCHES, levels, strict=True)), end="2030-12"), params_from_unit(u)
+    )
+    for name in (
+        "production_h100e",
+        "compute_stock_h100e",
+        "accessible_compute_h100e",
+        "exports_h100e",
+        "smuggled_h100e",
+        "remote_access_h100e",
+    ):
         values = ds[name].values
         assert np.isfinite(values).all() and (values >= 0).all(), name
     assert np.isfinite(ds["lead_months"].values).all()

@@ -10,7 +10,11 @@ from ailead.scenario import load_scenario, presets
 def test_presets_load_with_the_essays_switch_settings():
     assert {"status-quo", "us-lead", "catch-up"} <= set(presets())
     assert load_scenario("us-lead").switches == {"compute": 1.0, "access": 1.0, "distillation": 1.0}
-    assert load_scenario("catch-up").switches == {"compute": 0.0, "access": 0.0, "distillation": 0.0}
+    assert load_scenario("catch-up").switches == {
+        "compute": 0.0,
+        "access": 0.0,
+        "distillation": 0.0,
+    }
     assert load_scenario("status-quo").target == "2028-12"
 
 
@@ -34,7 +38,9 @@ def test_extends_changes_only_what_the_file_gives(tmp_path):
 
 def test_named_values_and_numeric_strengths(tmp_path):
     path = tmp_path / "s.yaml"
-    path.write_text("name: s\nswitches: {compute: 0.7}\nparameters: {remote_access_rule: partly-closed}\n")
+    path.write_text(
+        "name: s\nswitches: {compute: 0.7}\nparameters: {remote_access_rule: partly-closed}\n"
+    )
     sc = load_scenario(str(path))
     assert sc.switches["compute"] == 0.7
     assert sc.parameters["remote_access_rule"] == 0.5
@@ -51,11 +57,20 @@ BAD = {
     "end before start": ("end: 2024-06\n", ["end", "2024-06"]),
     "unknown field": ("colour: red\n", ["colour", "unknown field"]),
     "wrong type": ("switches: 3\n", ["switches", "3"]),
-    "bad switch level": ("switches: {compute: strongest}\n", ["switches.compute", "strongest", "off, status-quo, strong"]),
+    "bad switch level": (
+        "switches: {compute: strongest}\n",
+        ["switches.compute", "strongest", "off, status-quo, strong"],
+    ),
     "unknown switch": ("switches: {chips: strong}\n", ["chips", "compute, access, distillation"]),
     "unknown parameter": ("parameters: {nosuch: 1}\n", ["nosuch"]),
-    "out of bounds": ("parameters: {algorithmic_progress: 9}\n", ["algorithmic_progress", "9", "[0.1, 1]"]),
-    "not a number": ("parameters: {algorithmic_progress: fast}\n", ["algorithmic_progress", "fast"]),
+    "out of bounds": (
+        "parameters: {algorithmic_progress: 9}\n",
+        ["algorithmic_progress", "9", "[0.1, 1]"],
+    ),
+    "not a number": (
+        "parameters: {algorithmic_progress: fast}\n",
+        ["algorithmic_progress", "fast"],
+    ),
     "bad month": ("target: 2028-13\n", ["target", "2028-13", "YYYY-MM"]),
     "target outside": ("target: 2031-06\n", ["target", "2031-06"]),
     "malformed yaml": ("switches: [compute\n", ["malformed YAML", "line"]),

@@ -1,8 +1,8 @@
 """ailead: a scenario engine for "2028: Two scenarios for global AI leadership".
 
-    >>> import ailead
-    >>> ds = ailead.run("us-lead", samples=1000, seed=1)   # an xarray.Dataset
-    >>> ailead.summarize(ds)["lead_months"]["p50"]
+>>> import ailead
+>>> ds = ailead.run("us-lead", samples=1000, seed=1)   # an xarray.Dataset
+>>> ailead.summarize(ds)["lead_months"]["p50"]
 """
 
 __version__ = "0.1.0"

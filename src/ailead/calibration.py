@@ -26,21 +26,33 @@ def domestic_share_of_nvidia(ds: xr.Dataset, year: int) -> float:
     """PRC domestic production as a share of NVIDIA's, in TPP, over a calendar year."""
     in_year = ds["time"].dt.year == year
     cn = ds["production_tpp"].sel(bloc="cn").isel(sample=0).where(in_year).sum()
-    nvidia = (ds["nvidia_production_h100e"].isel(sample=0) * ds["parameters"].isel(sample=0)
-              .sel(parameter="h100_tpp")).where(in_year).sum()
+    nvidia = (
+        (
+            ds["nvidia_production_h100e"].isel(sample=0)
+            * ds["parameters"].isel(sample=0).sel(parameter="h100_tpp")
+        )
+        .where(in_year)
+        .sum()
+    )
     return float(cn / nvidia)
 
 
 def min_ratio(ds: xr.Dataset, first: str, last: str) -> float:
-    r = ds["compute_ratio"].isel(sample=0).sel(
-        time=slice(np.datetime64(first, "ns"), np.datetime64(last, "ns")))
+    r = (
+        ds["compute_ratio"]
+        .isel(sample=0)
+        .sel(time=slice(np.datetime64(first, "ns"), np.datetime64(last, "ns")))
+    )
     return float(r.min())
 
 
 def lead_growth_2028(ds: xr.Dataset) -> float:
     """Smallest month-on-month change of the lead during 2028 (> 0: growing every month)."""
-    lead = ds["lead_months"].isel(sample=0).sel(
-        time=slice(np.datetime64("2027-12", "ns"), np.datetime64("2028-12", "ns")))
+    lead = (
+        ds["lead_months"]
+        .isel(sample=0)
+        .sel(time=slice(np.datetime64("2027-12", "ns"), np.datetime64("2028-12", "ns")))
+    )
     return float(np.diff(lead.values).min())
 
 
@@ -57,25 +69,74 @@ class Target:
 
 
 TARGETS = (
-    Target("Today's lead is 'several months'", "essay; Epoch AI (about 7 months, 4-14)",
-           "status-quo", "lead in 2025-06", 3, 10, lambda ds: at(ds["lead_months"], "2025-06"),
-           "months"),
-    Target("Scenario one: a 12-24 month lead in 2028", "essay", "us-lead",
-           "lead in 2028-12", 12, 24, lambda ds: at(ds["lead_months"], "2028-12"), "months"),
-    Target("Scenario one: the lead is still growing", "essay", "us-lead",
-           "smallest monthly change of the lead in 2028", 0, np.inf, lead_growth_2028,
-           "months/month"),
-    Target("Scenario two: China within a few months", "essay", "catch-up",
-           "lead in 2028-12", -np.inf, 4, lambda ds: at(ds["lead_months"], "2028-12"), "months"),
-    Target("Huawei about 4% of NVIDIA's compute (TPP) in 2026", "essay; CFR 2025",
-           "status-quo", "PRC domestic / NVIDIA production, TPP, 2026", 0.025, 0.055,
-           lambda ds: domestic_share_of_nvidia(ds, 2026)),
-    Target("Huawei about 2% of NVIDIA's compute (TPP) in 2027", "essay; CFR 2025",
-           "status-quo", "PRC domestic / NVIDIA production, TPP, 2027", 0.005, 0.035,
-           lambda ds: domestic_share_of_nvidia(ds, 2027)),
-    Target("With stronger controls the US has about 11x China's compute", "essay",
-           "us-lead", "lowest US/PRC accessible compute ratio, 2027-2028", 11, np.inf,
-           lambda ds: min_ratio(ds, "2027-01", "2028-12"), "x"),
+    Target(
+        "Today's lead is 'several months'",
+        "essay; Epoch AI (about 7 months, 4-14)",
+        "status-quo",
+        "lead in 2025-06",
+        3,
+        10,
+        lambda ds: at(ds["lead_months"], "2025-06"),
+        "months",
+    ),
+    Target(
+        "Scenario one: a 12-24 month lead in 2028",
+        "essay",
+        "us-lead",
+        "lead in 2028-12",
+        12,
+        24,
+        lambda ds: at(ds["lead_months"], "2028-12"),
+        "months",
+    ),
+    Target(
+        "Scenario one: the lead is still growing",
+        "essay",
+        "us-lead",
+        "smallest monthly change of the lead in 2028",
+        0,
+        np.inf,
+        lead_growth_2028,
+        "months/month",
+    ),
+    Target(
+        "Scenario two: China within a few months",
+        "essay",
+        "catch-up",
+        "lead in 2028-12",
+        -np.inf,
+        4,
+        lambda ds: at(ds["lead_months"], "2028-12"),
+        "months",
+    ),
+    Target(
+        "Huawei about 4% of NVIDIA's compute (TPP) in 2026",
+        "essay; CFR 2025",
+        "status-quo",
+        "PRC domestic / NVIDIA production, TPP, 2026",
+        0.025,
+        0.055,
+        lambda ds: domestic_share_of_nvidia(ds, 2026),
+    ),
+    Target(
+        "Huawei about 2% of NVIDIA's compute (TPP) in 2027",
+        "essay; CFR 2025",
+        "status-quo",
+        "PRC domestic / NVIDIA production, TPP, 2027",
+        0.005,
+        0.035,
+        lambda ds: domestic_share_of_nvidia(ds, 2027),
+    ),
+    Target(
+        "With stronger controls the US has about 11x China's compute",
+        "essay",
+        "us-lead",
+        "lowest US/PRC accessible compute ratio, 2027-2028",
+        11,
+        np.inf,
+        lambda ds: min_ratio(ds, "2027-01", "2028-12"),
+        "x",
+    ),
 )
 
 

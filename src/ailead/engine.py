@@ -23,15 +23,93 @@ from ailead.scenario import Scenario, load_scenario, month_index
 BLOCS = ("us", "cn")
 
 
-def _history_capability(record, month, lag, history_slope, rows):
-    """US capability `lag` months before `month`, from the record (or the history before it)."""
-    when = month - lag
-    k = np.clip(np.floor(when), 0, month).astype(int)
-    k_next = np.minimum(k + 1, month)
+def _path_at(path, when, history_slope):
+    """A capability path (months, samples) read at fractional months `when` (months, samples).
+
+    Linear between months; before month 0 the path extends backwards at the historical slope.
+    """
+    n_months = path.shape[0]
+    cols = np.arange(path.shape[1])[None, :]
+    k = np.clip(np.floor(when), 0, n_months - 1).astype(int)
+    k_next = np.minimum(k + 1, n_months - 1)
     frac = np.clip(when - k, 0.0, 1.0)
-    inside = record[k, rows] + frac * (record[k_next, rows] - record[k, rows])
-    before = record[0, rows] + history_slope * np.minimum(when, 0.0) / 12.0
+    inside = path[k, cols] + frac * (path[k_next, cols] - path[k, cols])
+    before = path[0][None, :] + history_slope[None, :] * np.minimum(when, 0.0) / 12.0
     return np.where(when < 0, before, inside)
+
+
+def compute_flows(p: dict[str, np.ndarray], levers: dict[str, np.ndarray], n_months: int):
+    """Switches 1 and 2 for every month at once: production, flows, stocks, accessible compute.
+
+    None of these depends on capability, so each mechanism is applied once to (months, samples)
+    arrays; only the stock recurrences step through time.
+    """
+    month = np.arange(n_months, dtype=float)[:, None]
+    years = (month - 5.5) / 12.0  # production parameters describe mid-2025
+    prod_us = compute.us_production(
+        p["us_production_2025"], p["us_production_growth"], p["us_production_growth_decline"], years
+    )
+    # W(t) = W_0 * g**(sum of the SME multiplier over earlier months / 12)
+    sme = np.vstack([np.zeros_like(levers["sme_control"][:1]), levers["sme_control"][:-1]])
+    wafers = p["cn_advanced_wafers_2025"] * np.exp(
+        np.log(p["cn_wafer_growth"]) * sme.cumsum(0) / 12
+    )
+    hbm = compute.hbm_inflow(
+        p["cn_hbm_domestic_2025"],
+        p["cn_hbm_domestic_growth"],
+        p["cn_hbm_import_potential"],
+        levers["hbm_control"],
+        years,
+    ) + compute.hbm_stockpile_drawdown(
+        p["cn_hbm_stockpile_2025"], p["cn_hbm_stockpile_months"], month
+    )
+    chips_cn = compute.domestic_chips(
+        wafers,
+        p["cn_ai_wafer_share"],
+        p["cn_dies_per_wafer"],
+        compute.die_yield(p["cn_die_yield"], p["cn_yield_gain"], p["cn_yield_ceiling"], years),
+        p["cn_dies_per_chip"],
+        hbm,
+        p["cn_hbm_stacks_per_chip"],
+    )
+    prod_cn = chips_cn * p["cn_chip_h100e_2025"] * p["cn_chip_perf_growth"] ** years
+    exports = compute.legal_exports(
+        prod_us,
+        p["cn_import_demand_share"],
+        levers["export_threshold_tpp"],
+        (p["h20_tpp"], p["h200_tpp"], p["b200_tpp"]),
+        p["b200_tpp"] * p["us_chip_perf_growth"] ** years,
+    )
+    smuggled = access.smuggled(
+        prod_us, p["smuggling_share_unenforced"], levers["smuggling_enforcement"]
+    )
+
+    stock_us = np.empty_like(prod_us)
+    stock_cn = np.empty_like(prod_us)
+    k_us, k_cn = p["us_compute_stock_2025"], p["cn_compute_stock_2025"]
+    inflow_cn = prod_cn + exports + smuggled
+    for t in range(n_months):
+        stock_us[t], stock_cn[t] = k_us, k_cn
+        k_us = compute.stock_next(k_us, prod_us[t], p["hardware_lifetime_years"])
+        k_cn = compute.stock_next(k_cn, inflow_cn[t], p["hardware_lifetime_years"])
+    remote = access.remote_access(
+        stock_us,
+        p["overseas_share_of_us_compute"],
+        p["remote_rentable_share"],
+        levers["remote_access_rule"],
+        p["remote_closure_leakage"],
+    )
+    return {
+        "production_us": prod_us,
+        "production_cn": prod_cn,
+        "exports": exports,
+        "smuggled": smuggled,
+        "remote": remote,
+        "stock_us": stock_us,
+        "stock_cn": stock_cn,
+        "accessible_us": stock_us,
+        "accessible_cn": stock_cn + remote,
+    }
 
 
 def simulate(
@@ -40,134 +118,103 @@ def simulate(
     n_months: int,
     on_month: Callable[[int], None] | None = None,
 ) -> dict[str, np.ndarray]:
-    """Run the model month by month from the anchor. Arrays in: (samples,); out: (months, samples)."""
-    n = p["us_production_2025"].shape[0]
-    rows = np.arange(n)
-    out = {k: np.empty((n_months, n)) for k in _MONTHLY}
-    export_classes = (p["h20_tpp"], p["h200_tpp"], p["b200_tpp"])
+    """Run the model from the anchor. Parameter arrays (samples,); outputs (months, samples).
+
+    Order: compute and access flows (no feedback from capability); the leader's loop (the US path
+    depends on no switch); then the follower's loop, which reads the leader's path for the
+    distillation ceiling, research access and spillover.
+    """
+    out = compute_flows(p, levers, n_months)
 
     def run_flop(accessible, bloc):
         return loop.largest_run_flop(
-            accessible, p[f"largest_run_share_{bloc}"], p["training_utilisation"],
-            p["training_duration_months"], p["h100_flops"],
+            accessible,
+            p[f"largest_run_share_{bloc}"],
+            p["training_utilisation"],
+            p["training_duration_months"],
+            p["h100_flops"],
         )
 
-    # Initial state (January 2025). The PRC's algorithmic efficiency is set so that its starting
-    # capability trails the US by the observed lead, given its compute and distillation gain.
-    k_us, k_cn = p["us_compute_stock_2025"].copy(), p["cn_compute_stock_2025"].copy()
-    wafers = p["cn_advanced_wafers_2025"].copy()
-    remote0 = access.remote_access(
-        k_us, p["overseas_share_of_us_compute"], p["remote_rentable_share"],
-        levers["remote_access_rule"][0], p["remote_closure_leakage"],
-    )
-    best_us, best_cn = run_flop(k_us, "us"), run_flop(k_cn + remote0, "cn")
-    log_eff_us = np.zeros(n)
-    cap_us0 = loop.capability(best_us, log_eff_us)
+    best_us = np.maximum.accumulate(run_flop(out["accessible_us"], "us"), axis=0)
+    best_cn = np.maximum.accumulate(run_flop(out["accessible_cn"], "cn"), axis=0)
     slope = p["frontier_growth_history"]
-    cap_cn0 = cap_us0 - slope * p["initial_lead_months"] / 12.0
-    closure0 = distillation.gap_closure(
-        p["distillation_gap_closure"], levers["distillation_deterrence"][0], best_cn / best_us,
+
+    # The leader: the US frontier, at the base rate times its AI-R&D speed-up.
+    cap_us0 = loop.capability(best_us[0], 0.0)
+    speedup_mid = cap_us0 + p["ai_rnd_speedup_midpoint"]
+    log_eff_us = np.empty_like(best_us)
+    speed_us = np.empty_like(best_us)
+    eff = np.zeros_like(cap_us0)
+    for t in range(n_months):
+        log_eff_us[t] = eff
+        speed_us[t] = loop.ai_rnd_speedup(
+            loop.capability(best_us[t], eff),
+            speedup_mid,
+            p["ai_rnd_speedup_width"],
+            p["ai_rnd_speedup_max"],
+        )
+        eff = (
+            eff
+            + loop.algorithmic_growth(
+                p["algorithmic_progress"], 1.0, 1.0, p["experiment_compute_elasticity"], speed_us[t]
+            )
+            / 12.0
+        )
+    cap_us = loop.capability(best_us, log_eff_us)
+    month = np.arange(n_months, dtype=float)[:, None]
+    ceiling = _path_at(cap_us, month - p["distillation_lag_months"][None, :], slope)
+    closure = distillation.gap_closure(
+        p["distillation_gap_closure"],
+        levers["distillation_deterrence"],
+        best_cn / best_us,
         p["distillation_min_run_ratio"],
     )
-    ceiling0 = cap_us0 - slope * p["distillation_lag_months"] / 12.0
-    own_cn0 = distillation.own_capability_for(cap_cn0, closure0, ceiling0)
-    log_eff_cn = own_cn0 - np.log10(best_cn)
-    speedup_mid = cap_us0 + p["ai_rnd_speedup_midpoint"]
-    cap_best_cn = np.full(n, -np.inf)
 
+    # The follower's starting algorithmic efficiency: its capability trails the US by the
+    # observed lead, given its compute and what distillation adds.
+    cap_cn0 = cap_us0 - slope * p["initial_lead_months"] / 12.0
+    own0 = distillation.own_capability_for(cap_cn0, closure[0], ceiling[0])
+    eff = own0 - np.log10(best_cn[0])
+    names = ("log_eff_cn", "gain", "capability_cn", "speedup_cn")
+    follower = {k: np.empty_like(best_us) for k in names}
+    best_cap = np.full_like(cap_us0, -np.inf)
     for t in range(n_months):
-        years = (t - 5.5) / 12.0  # production parameters describe mid-2025
-        lv = {name: sched[t] for name, sched in levers.items()}
-
-        # Switch 1: production and legal exports.
-        prod_us = compute.us_production(
-            p["us_production_2025"], p["us_production_growth"], p["us_production_growth_decline"],
-            years,
+        own = loop.capability(best_cn[t], eff)
+        distilled = distillation.distilled_capability(own, closure[t], ceiling[t])
+        best_cap = np.maximum(best_cap, distilled)
+        research = distillation.research_capability(
+            best_cap, cap_us[t], levers["distillation_deterrence"][t]
         )
-        hbm_in = compute.hbm_inflow(
-            p["cn_hbm_domestic_2025"], p["cn_hbm_domestic_growth"], p["cn_hbm_import_potential"],
-            lv["hbm_control"], years,
+        speed = loop.ai_rnd_speedup(
+            research, speedup_mid, p["ai_rnd_speedup_width"], p["ai_rnd_speedup_max"]
         )
-        chips_cn = compute.domestic_chips(
-            wafers, p["cn_ai_wafer_share"], p["cn_dies_per_wafer"],
-            compute.die_yield(p["cn_die_yield"], p["cn_yield_gain"], p["cn_yield_ceiling"], years),
-            p["cn_dies_per_chip"],
-            hbm_in + compute.hbm_stockpile_drawdown(
-                p["cn_hbm_stockpile_2025"], p["cn_hbm_stockpile_months"], t
-            ),
-            p["cn_hbm_stacks_per_chip"],
+        for key, value in zip(names, (eff, distilled - own, best_cap, speed), strict=True):
+            follower[key][t] = value
+        eff = (
+            eff
+            + (
+                loop.algorithmic_growth(
+                    p["algorithmic_progress"],
+                    out["accessible_cn"][t],
+                    out["accessible_us"][t],
+                    p["experiment_compute_elasticity"],
+                    speed,
+                )
+                + loop.spillover(log_eff_us[t], eff, p["algorithmic_spillover"])
+            )
+            / 12.0
         )
-        prod_cn = chips_cn * p["cn_chip_h100e_2025"] * p["cn_chip_perf_growth"] ** years
-        exports = compute.legal_exports(
-            prod_us, p["cn_import_demand_share"], lv["export_threshold_tpp"], export_classes,
-            p["b200_tpp"] * p["us_chip_perf_growth"] ** years,
-        )
-        # Switch 2: smuggling and remote access.
-        smuggled = access.smuggled(prod_us, p["smuggling_share_unenforced"], lv["smuggling_enforcement"])
-        remote = access.remote_access(
-            k_us, p["overseas_share_of_us_compute"], p["remote_rentable_share"],
-            lv["remote_access_rule"], p["remote_closure_leakage"],
-        )
-        acc_us, acc_cn = k_us, k_cn + remote
-
-        # The loop: largest runs (best so far), capability, distillation.
-        best_us = np.maximum(best_us, run_flop(acc_us, "us"))
-        best_cn = np.maximum(best_cn, run_flop(acc_cn, "cn"))
-        cap_us = loop.capability(best_us, log_eff_us)
-        out["capability_us"][t] = cap_us
-        own_cn = loop.capability(best_cn, log_eff_cn)
-        closure = distillation.gap_closure(
-            p["distillation_gap_closure"], lv["distillation_deterrence"], best_cn / best_us,
-            p["distillation_min_run_ratio"],
-        )
-        ceiling = _history_capability(
-            out["capability_us"], t, p["distillation_lag_months"], slope, rows
-        )
-        distilled = distillation.distilled_capability(own_cn, closure, ceiling)
-        gain = distilled - own_cn
-        cap_best_cn = np.maximum(cap_best_cn, distilled)
-
-        speed_us = loop.ai_rnd_speedup(
-            cap_us, speedup_mid, p["ai_rnd_speedup_width"], p["ai_rnd_speedup_max"]
-        )
-        research_cn = distillation.research_capability(
-            cap_best_cn, cap_us, lv["distillation_deterrence"]
-        )
-        speed_cn = loop.ai_rnd_speedup(
-            research_cn, speedup_mid, p["ai_rnd_speedup_width"], p["ai_rnd_speedup_max"]
-        )
-        record = {
-            "production_us": prod_us, "production_cn": prod_cn, "exports": exports,
-            "smuggled": smuggled, "remote": remote, "stock_us": k_us, "stock_cn": k_cn,
-            "accessible_us": acc_us, "accessible_cn": acc_cn, "run_us": best_us, "run_cn": best_cn,
-            "log_eff_us": log_eff_us, "log_eff_cn": log_eff_cn, "gain": gain,
-            "capability_cn": cap_best_cn, "speedup_us": speed_us, "speedup_cn": speed_cn,
-        }
-        for key, value in record.items():
-            out[key][t] = value
-
-        # Advance the state one month.
-        growth_us = loop.algorithmic_growth(
-            p["algorithmic_progress"], acc_us, acc_us, p["experiment_compute_elasticity"], speed_us
-        )
-        growth_cn = loop.algorithmic_growth(
-            p["algorithmic_progress"], acc_cn, acc_us, p["experiment_compute_elasticity"], speed_cn
-        ) + loop.spillover(log_eff_us, log_eff_cn, p["algorithmic_spillover"])
-        log_eff_us = log_eff_us + growth_us / 12.0
-        log_eff_cn = log_eff_cn + growth_cn / 12.0
-        k_us = compute.stock_next(k_us, prod_us, p["hardware_lifetime_years"])
-        k_cn = compute.stock_next(k_cn, prod_cn + exports + smuggled, p["hardware_lifetime_years"])
-        wafers = compute.wafer_capacity_next(wafers, p["cn_wafer_growth"], lv["sme_control"])
         if on_month is not None:
             on_month(t)
+    out.update(follower)
+    out.update(
+        run_us=best_us,
+        run_cn=best_cn,
+        log_eff_us=log_eff_us,
+        capability_us=cap_us,
+        speedup_us=speed_us,
+    )
     return out
-
-
-_MONTHLY = (
-    "production_us", "production_cn", "exports", "smuggled", "remote", "stock_us", "stock_cn",
-    "accessible_us", "accessible_cn", "run_us", "run_cn", "log_eff_us", "log_eff_cn", "gain",
-    "capability_us", "capability_cn", "speedup_us", "speedup_cn",
-)
 
 
 def _by_bloc(out: dict[str, np.ndarray], key: str) -> np.ndarray:
@@ -225,40 +272,75 @@ def run_parameters(
 
     first = month_index(sc.start)
     cap = _by_bloc(out, "capability")
-    lead_m = lead.lead_months(out["capability_us"].T, out["capability_cn"].T,
-                              params["frontier_growth_history"])
+    lead_m = lead.lead_months(
+        out["capability_us"].T, out["capability_cn"].T, params["frontier_growth_history"]
+    )
     nvidia = (out["production_us"] * params["nvidia_share_of_us_production"]).T
     data = {
-        "production_h100e": (_by_bloc(out, "production"), "H100e/month",
-                             "Accelerator production (US bloc: all US-designed; PRC: domestic)"),
-        "production_tpp": (_by_bloc(out, "production") * params["h100_tpp"][:, None, None],
-                           "TPP/month", "Accelerator production in total processing performance"),
+        "production_h100e": (
+            _by_bloc(out, "production"),
+            "H100e/month",
+            "Accelerator production (US bloc: all US-designed; PRC: domestic)",
+        ),
+        "production_tpp": (
+            _by_bloc(out, "production") * params["h100_tpp"][:, None, None],
+            "TPP/month",
+            "Accelerator production in total processing performance",
+        ),
         "nvidia_production_h100e": (nvidia, "H100e/month", "NVIDIA's part of US-bloc production"),
         "exports_h100e": (out["exports"].T, "H100e/month", "Legal US exports to the PRC"),
         "smuggled_h100e": (out["smuggled"].T, "H100e/month", "Chips smuggled into the PRC"),
-        "remote_access_h100e": (out["remote"].T, "H100e",
-                                "Overseas US-chip capacity rented by PRC labs"),
+        "remote_access_h100e": (
+            out["remote"].T,
+            "H100e",
+            "Overseas US-chip capacity rented by PRC labs",
+        ),
         "compute_stock_h100e": (_by_bloc(out, "stock"), "H100e", "Installed compute owned"),
-        "accessible_compute_h100e": (_by_bloc(out, "accessible"), "H100e",
-                                     "Compute a bloc's labs can use (owned + rented remotely)"),
+        "accessible_compute_h100e": (
+            _by_bloc(out, "accessible"),
+            "H100e",
+            "Compute a bloc's labs can use (owned + rented remotely)",
+        ),
         "largest_run_flop": (_by_bloc(out, "run"), "FLOP", "Largest training run so far"),
-        "algorithmic_efficiency": (10.0 ** _by_bloc(out, "log_eff"), "x (US 2025-01 = 1)",
-                                   "Algorithmic efficiency multiplier on training compute"),
-        "ai_rnd_speedup": (_by_bloc(out, "speedup"), "x",
-                           "Multiplier on algorithmic progress from AI-assisted research"),
-        "distillation_gain_ooms": (_cn_only(out["gain"]), "OOM",
-                                   "Capability gained by distillation this month (log10 D)"),
-        "effective_compute": (10.0 ** cap, "FLOP (2025-01 algorithms)",
-                              "Largest run x algorithmic efficiency (x distillation for the PRC)"),
+        "algorithmic_efficiency": (
+            10.0 ** _by_bloc(out, "log_eff"),
+            "x (US 2025-01 = 1)",
+            "Algorithmic efficiency multiplier on training compute",
+        ),
+        "ai_rnd_speedup": (
+            _by_bloc(out, "speedup"),
+            "x",
+            "Multiplier on algorithmic progress from AI-assisted research",
+        ),
+        "distillation_gain_ooms": (
+            _cn_only(out["gain"]),
+            "OOM",
+            "Capability gained by distillation this month (log10 D)",
+        ),
+        "effective_compute": (
+            10.0**cap,
+            "FLOP (2025-01 algorithms)",
+            "Largest run x algorithmic efficiency (x distillation for the PRC)",
+        ),
         "capability": (cap, "OOM", "Capability index: log10 of effective compute"),
-        "capability_eci": (loop.eci(cap, params["eci_intercept"][:, None, None],
-                                    params["eci_slope"][:, None, None]),
-                           "ECI", "Capability on an ECI-like display scale fitted to Epoch AI data"),
-        "lead_months": (lead_m, "months",
-                        "US lead: months since the US had the PRC's current capability "
-                        "(negative when the PRC leads)"),
-        "compute_ratio": ((out["accessible_us"] / out["accessible_cn"]).T, "x",
-                          "US-bloc accessible compute / PRC accessible compute"),
+        "capability_eci": (
+            loop.eci(
+                cap, params["eci_intercept"][:, None, None], params["eci_slope"][:, None, None]
+            ),
+            "ECI",
+            "Capability on an ECI-like display scale fitted to Epoch AI data",
+        ),
+        "lead_months": (
+            lead_m,
+            "months",
+            "US lead: months since the US had the PRC's current capability "
+            "(negative when the PRC leads)",
+        ),
+        "compute_ratio": (
+            (out["accessible_us"] / out["accessible_cn"]).T,
+            "x",
+            "US-bloc accessible compute / PRC accessible compute",
+        ),
     }
     months = np.arange(first, n_months)
     time = np.array([np.datetime64("2025-01", "M") + int(m) for m in months]).astype(
@@ -267,22 +349,28 @@ def run_parameters(
     variables = {}
     for name, (values, unit, description) in data.items():
         dims = ("sample", "time", "bloc") if values.ndim == 3 else ("sample", "time")
-        variables[name] = xr.Variable(dims, values[:, first:], {"units": unit,
-                                                                "description": description})
+        variables[name] = xr.Variable(
+            dims, values[:, first:], {"units": unit, "description": description}
+        )
     names = list(params)
     variables["parameters"] = xr.Variable(
-        ("sample", "parameter"), np.stack([params[k] for k in names], axis=1),
+        ("sample", "parameter"),
+        np.stack([params[k] for k in names], axis=1),
         {"description": "Parameter values used by each sample"},
     )
     ds = xr.Dataset(
         variables,
-        coords={"sample": np.arange(samples), "time": time, "bloc": list(BLOCS),
-                "parameter": names},
+        coords={
+            "sample": np.arange(samples),
+            "time": time,
+            "bloc": list(BLOCS),
+            "parameter": names,
+        },
     )
     ds.attrs.update(
         scenario=sc.name,
         description=sc.description,
-        scenario_yaml=sc.to_yaml(),
+        scenario_json=sc.model_dump_json(),
         switches=json.dumps({s: sc.switches[s] for s in SWITCHES}),
         seed=-1,
         samples=samples,

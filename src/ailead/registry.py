@@ -16,12 +16,12 @@ from importlib import resources
 from typing import Any, Literal
 
 import numpy as np
-from ailead.yamlio import load_yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from scipy import stats
 from scipy.stats import qmc
 
 from ailead.errors import AileadError
+from ailead.yamlio import load_yaml
 
 SWITCHES = ("compute", "access", "distillation")
 LEVELS = {"off": 0.0, "status-quo": 0.5, "strong": 1.0}
@@ -63,7 +63,9 @@ class Distribution(BaseModel):
             "normal": {"p5", "p95"},
         }[self.kind]
         if set(self.args) != needed:
-            raise ValueError(f"{self.kind} needs arguments {sorted(needed)}, got {sorted(self.args)}")
+            raise ValueError(
+                f"{self.kind} needs arguments {sorted(needed)}, got {sorted(self.args)}"
+            )
         a = self.args
         if self.kind in ("uniform", "triangular") and not a["low"] < a["high"]:
             raise ValueError(f"{self.kind}: low must be below high")
@@ -131,7 +133,9 @@ class Parameter(BaseModel):
             raise ValueError("needs a source or an assumption")
         if self.switch is not None:
             if self.kind != "policy" or self.levels is None or set(self.levels) != set(LEVELS):
-                raise ValueError("a switch lever must be kind: policy with levels off/status-quo/strong")
+                raise ValueError(
+                    "a switch lever must be kind: policy with levels off/status-quo/strong"
+                )
             ordered = [self.levels[k] for k in LEVELS]
             if not (ordered == sorted(ordered) or ordered == sorted(ordered, reverse=True)):
                 raise ValueError("levels must be monotone from off to strong")
@@ -142,13 +146,13 @@ class Parameter(BaseModel):
         return self
 
     def lever_value(self, strength: float) -> float:
-        """Lever value at switch strength s: piecewise linear through off (0), status-quo (0.5), strong (1)."""
+        """Lever value at strength s: linear through off (0), status-quo (0.5), strong (1)."""
         assert self.levels is not None
         xs = list(LEVELS.values())
         return float(np.interp(strength, xs, [self.levels[k] for k in LEVELS]))
 
     def parse(self, raw: Any, where: str) -> float:
-        """Turn a user value (number, numeric string or a named value) into a float within bounds."""
+        """A user value (number, numeric string or named value) as a float within bounds."""
         if isinstance(raw, str) and self.named and raw in self.named:
             return self.named[raw]
         if isinstance(raw, bool):
@@ -159,7 +163,9 @@ class Parameter(BaseModel):
             allowed = f"a number in [{self.bounds[0]:g}, {self.bounds[1]:g}]"
             if self.named:
                 allowed += " or one of " + ", ".join(self.named)
-            raise AileadError(f"{where}: value {raw!r} is not a number; allowed: {allowed}") from None
+            raise AileadError(
+                f"{where}: value {raw!r} is not a number; allowed: {allowed}"
+            ) from None
         lo, hi = self.bounds
         if not (lo <= value <= hi) or math.isnan(value):
             raise AileadError(
@@ -250,7 +256,7 @@ def _parse_entry(name: str, raw: dict[str, Any]) -> dict[str, Any]:
     if dist == "fixed":
         entry["distribution"] = {"kind": "fixed"}
     elif isinstance(dist, dict) and len(dist) == 1:
-        (kind, args), = dist.items()
+        ((kind, args),) = dist.items()
         entry["distribution"] = {"kind": kind, "args": args}
     if "levels" in entry and "default" not in entry:
         entry["default"] = entry["levels"]["status-quo"]

@@ -1,4 +1,4 @@
-"""Scenario files: what a user chooses (switches, levers, overrides, dates), validated with pydantic.
+"""Scenario files: a user's switches, levers, overrides and dates, validated with pydantic.
 
 A scenario names its switch settings (`compute`, `access`, `distillation`: a named level `off`,
 `status-quo`, `strong` or a strength in [0, 1]), parameter overrides (policy levers or world
@@ -92,7 +92,7 @@ class Scenario(BaseModel):
         return self
 
     def with_overrides(self, settings: dict[str, str]) -> Scenario:
-        """A copy with `NAME=VALUE` settings applied: a switch name sets a switch, any other a parameter."""
+        """A copy with `NAME=VALUE` settings: a switch name sets a switch, any other a parameter."""
         switches = dict(self.switches)
         params: dict[str, Any] = dict(self.parameters)
         for name, raw in settings.items():
@@ -165,16 +165,21 @@ def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
 
 def _resolve(ref: str, seen: tuple[str, ...]) -> tuple[dict[str, Any], str]:
     if ref in seen:
-        raise AileadError(f"scenario {ref!r}: `extends` forms a cycle: {' -> '.join(seen + (ref,))}")
+        raise AileadError(
+            f"scenario {ref!r}: `extends` forms a cycle: {' -> '.join(seen + (ref,))}"
+        )
     raw, label = _read(ref)
     parent = raw.get("extends")
     if parent is None:
         return raw, label
     if not isinstance(parent, str):
-        raise AileadError(f"{label}: field 'extends': value {parent!r} is not a scenario name or path")
-    if not Path(parent).is_absolute() and not resources.files("ailead").joinpath(
-        f"scenarios/{parent}.yaml"
-    ).is_file():
+        raise AileadError(
+            f"{label}: field 'extends': value {parent!r} is not a scenario name or path"
+        )
+    if (
+        not Path(parent).is_absolute()
+        and not resources.files("ailead").joinpath(f"scenarios/{parent}.yaml").is_file()
+    ):
         sibling = Path(ref).parent / parent
         parent = str(sibling) if sibling.is_file() else parent
     base, _ = _resolve(parent, seen + (ref,))
@@ -214,7 +219,7 @@ def _plain(exc: ValidationError) -> str:
             msg = f"unknown field; allowed fields: {allowed}"
         elif err["type"] == "missing":
             msg = "missing; it is required"
-        elif "value" not in msg:
+        elif err["loc"] and "value" not in msg:
             msg = f"value {err.get('input')!r}: {msg}"
-        parts.append(f"field '{field}': {msg}")
+        parts.append(f"field '{field}': {msg}" if err["loc"] else msg)
     return "; ".join(parts)

@@ -25,9 +25,14 @@ def headline(ds: xr.Dataset, at: str | None = None) -> dict[str, xr.DataArray]:
 
 
 UNITS = {
-    "lead_months": "months", "compute_ratio": "x", "capability_us": "OOM",
-    "capability_cn": "OOM", "eci_us": "ECI", "eci_cn": "ECI",
-    "accessible_compute_us": "H100e", "accessible_compute_cn": "H100e",
+    "lead_months": "months",
+    "compute_ratio": "x",
+    "capability_us": "OOM",
+    "capability_cn": "OOM",
+    "eci_us": "ECI",
+    "eci_cn": "ECI",
+    "accessible_compute_us": "H100e",
+    "accessible_compute_cn": "H100e",
 }
 
 

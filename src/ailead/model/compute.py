@@ -44,7 +44,13 @@ def die_yield(yield_2025, gain_per_year, ceiling, years, xp=np):
 
 
 def domestic_chips(
-    wafers, ai_share, dies_per_wafer, die_yield, dies_per_chip, hbm_available, stacks_per_chip,
+    wafers,
+    ai_share,
+    dies_per_wafer,
+    die_yield,
+    dies_per_chip,
+    hbm_available,
+    stacks_per_chip,
     xp=np,
 ):
     """PRC domestic accelerators per month [chips], bounded by wafers and by HBM.

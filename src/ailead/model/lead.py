@@ -39,7 +39,7 @@ def months_since(path, values, history_slope):
 
 
 def lead_months(capability_us, capability_cn, history_slope):
-    """Lead of the US over the PRC in months, negative when the PRC leads. Arrays (samples, months)."""
+    """Lead of the US over the PRC [months], negative when the PRC leads; (samples, months)."""
     us_ahead = capability_cn <= capability_us
     ahead = months_since(capability_us, np.minimum(capability_cn, capability_us), history_slope)
     behind = months_since(capability_cn, np.minimum(capability_us, capability_cn), history_slope)

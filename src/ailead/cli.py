@@ -1,0 +1,349 @@
+"""The `ailead` command line: run and compare scenarios, list presets and parameters.
+
+A thin layer over the library: it parses options, calls `ailead.run` and the summaries, and
+formats the results as a table, JSON or CSV. Results go to stdout; progress and errors go to
+stderr. Bad input (an `AileadError`) prints one line `error: ...` and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich import box
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from ailead import AileadError, __version__, load_registry, load_scenario, presets
+from ailead import run as run_model
+from ailead.registry import LEVELS, SWITCHES
+from ailead.scenario import Scenario, month_index
+from ailead.summary import UNITS, monthly_medians, summarize
+
+CAVEAT = "Results under these assumptions; not a forecast."
+PROGRESS_WORK = 1_000_000  # samples x months: about a second at the measured ~1.2M per second
+
+app = typer.Typer(
+    help="Scenario engine for '2028: Two scenarios for global AI leadership'.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+ListFormatOpt = Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")]
+SamplesOpt = Annotated[
+    int, typer.Option("--samples", "-n", help="Monte Carlo samples (1 = registry defaults only).")
+]
+SeedOpt = Annotated[int, typer.Option("--seed", "-s", help="Seed for the parameter draws.")]
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        metavar="NAME=VALUE",
+        help="Set a switch (compute, access, distillation) or a parameter; repeatable.",
+    ),
+]
+
+
+def _fails_plainly(command: Callable[..., None]) -> Callable[..., None]:
+    """Turn bad input into one line `error: ...` on stderr and exit status 2, no traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            command(*args, **kwargs)
+        except (AileadError, OSError) as exc:
+            print("error: " + " ".join(str(exc).split()), file=sys.stderr)
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+
+def _parse_settings(settings: list[str] | None) -> dict[str, str]:
+    """`--set NAME=VALUE` options as a mapping (the last one wins)."""
+    parsed = {}
+    for item in settings or []:
+        name, eq, value = item.partition("=")
+        if not eq or not name.strip():
+            raise AileadError(f"--set {item!r}: expected NAME=VALUE, e.g. --set compute=strong")
+        parsed[name.strip()] = value.strip()
+    return parsed
+
+
+def _scenario(ref: str, settings: dict[str, str]) -> Scenario:
+    sc = load_scenario(ref)
+    return sc.with_overrides(settings) if settings else sc
+
+
+@contextmanager
+def _progress(label: str, samples: int, months: int) -> Iterator[Callable[[int], None] | None]:
+    """An `on_month` callback driving a transient progress bar on stderr, for long runs only."""
+    if samples * months <= PROGRESS_WORK:
+        yield None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, TimeElapsedColumn(), console=Console(stderr=True), transient=True) as p:
+        task = p.add_task(f"{label} (months)", total=months)
+        yield lambda _t: p.advance(task)
+
+
+def _simulate(sc: Scenario, samples: int, seed: int) -> dict[str, Any]:
+    """Run a scenario; return its summary at the target and its description as plain data."""
+    with _progress(sc.name, samples, month_index(sc.end) + 1) as on_month:
+        ds = run_model(sc, samples=samples, seed=seed, on_month=on_month)
+    info = {"target": sc.target, "switches": {s: sc.switches[s] for s in SWITCHES}}
+    if sc.parameters:
+        info["parameters"] = dict(sc.parameters)
+    return {"sc": sc, "ds": ds, "info": {**info, "summary": _finite(summarize(ds))}}
+
+
+def _finite(value: Any) -> Any:
+    """NaN and infinities as None, so that JSON output stays valid."""
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    return value if math.isfinite(value) else None
+
+
+def _switch_text(sc: Scenario) -> str:
+    names = {v: k for k, v in LEVELS.items()}
+    text = ", ".join(f"{s}={names.get(sc.switches[s], sc.switches[s])}" for s in SWITCHES)
+    extra = ", ".join(f"{k}={v:g}" for k, v in sc.parameters.items())
+    return text + (f"; overrides: {extra}" if extra else "")
+
+
+def _g(value: float, spec: str = "g") -> str:
+    """A number in `spec` with short exponents: 1.2e6, not 1.2e+06."""
+    return format(value, spec).replace("e+0", "e").replace("e+", "e").replace("e-0", "e-")
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    if abs(value) >= 1e5:
+        return _g(value, ".3g")
+    return f"{value:.1f}" if abs(value) >= 10 else f"{value:.2f}"
+
+
+def _span(q: dict[str, float | None], samples: int) -> str:
+    """The median, with the 5-95% range when there is more than one sample."""
+    if samples == 1:
+        return _num(q["p50"])
+    return f"{_num(q['p50'])}\n[{_num(q['p5'])}, {_num(q['p95'])}]"
+
+
+def _samples(samples: int, seed: int) -> str:
+    return "1 sample: registry defaults" if samples == 1 else f"{samples} samples, seed {seed}"
+
+
+def _table(*columns: str, right: Any = ()) -> Table:
+    """A table whose columns named in `right` are right-aligned."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for i, col in enumerate(columns):
+        justify = "right" if col in right else "left"
+        table.add_column(col, justify=justify, no_wrap=i == 0, overflow="fold")
+    return table
+
+
+def _show(*renderables: Any) -> None:
+    console = Console(highlight=False)
+    for item in renderables:
+        console.print(item if isinstance(item, Table) else Text(str(item)))
+
+
+def _echo_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2))
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"ailead {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Show the version and exit.", callback=_show_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    """Scenario engine for '2028: Two scenarios for global AI leadership'."""
+
+
+@app.command("run")
+@_fails_plainly
+def run_cmd(
+    scenario: Annotated[str, typer.Argument(help="A preset name or a scenario YAML file.")],
+    samples: SamplesOpt = 1,
+    seed: SeedOpt = 0,
+    fmt: FormatOpt = Format.table,
+    settings: SetOpt = None,
+) -> None:
+    """Run one scenario and show its headline metrics at the target month.
+
+    table: p5, p50 and p95 of each metric (one value with --samples 1).
+
+    json: the same as one object. csv: monthly medians of every series, one row per month.
+    """
+    res = _simulate(_scenario(scenario, _parse_settings(settings)), samples, seed)
+    sc, info = res["sc"], res["info"]
+    if fmt is Format.json:
+        _echo_json({"scenario": sc.name, "samples": samples, "seed": seed, **info})
+        return
+    if fmt is Format.csv:
+        sys.stdout.write(monthly_medians(res["ds"]).to_csv())
+        return
+    cols = {"value": "p50"} if samples == 1 else {q: q for q in ("p5", "p50", "p95")}
+    table = _table("metric", "unit", *cols, right=cols)
+    for metric, q in info["summary"].items():
+        table.add_row(metric, UNITS.get(metric, ""), *(_num(q[k]) for k in cols.values()))
+    heading = f"{sc.name} at {sc.target} ({_samples(samples, seed)}): {_switch_text(sc)}"
+    _show(heading, table, CAVEAT)
+
+
+@app.command()
+@_fails_plainly
+def compare(
+    scenarios: Annotated[list[str], typer.Argument(help="Two or more presets or YAML files.")],
+    samples: SamplesOpt = 1,
+    seed: SeedOpt = 0,
+    fmt: FormatOpt = Format.table,
+    settings: SetOpt = None,
+) -> None:
+    """Compare scenarios side by side, each at its own target month.
+
+    The same seed gives every scenario the same draws; --set applies to all of them.
+
+    csv: one row per scenario and metric, with p5, p50 and p95.
+    """
+    if len(scenarios) < 2:
+        raise AileadError("compare: give two or more scenarios, e.g. status-quo us-lead")
+    overrides = _parse_settings(settings)
+    results: dict[str, dict[str, Any]] = {}
+    for i, ref in enumerate(scenarios, start=1):
+        res = _simulate(_scenario(ref, overrides), samples, seed)
+        results[res["sc"].name if res["sc"].name not in results else f"{res['sc'].name}#{i}"] = res
+    if fmt is Format.json:
+        scenarios_info = {name: r["info"] for name, r in results.items()}
+        _echo_json({"samples": samples, "seed": seed, "scenarios": scenarios_info})
+        return
+    if fmt is Format.csv:
+        tables = {name: pd.DataFrame(r["info"]["summary"]).T for name, r in results.items()}
+        sys.stdout.write(pd.concat(tables, names=["scenario", "metric"]).to_csv())
+        return
+    head = "value" if samples == 1 else "p50 [p5, p95]"
+    columns = [f"{name}\n{r['sc'].target}" for name, r in results.items()]
+    table = _table("metric", "unit", *columns, right=columns)
+    table.show_lines = samples > 1
+    for metric in UNITS:
+        cells = (_span(r["info"]["summary"][metric], samples) for r in results.values())
+        table.add_row(metric, UNITS[metric], *cells)
+    switches = (f"{n}: {_switch_text(r['sc'])}" for n, r in results.items())
+    _show(f"{head} ({_samples(samples, seed)})", table, *switches, CAVEAT)
+
+
+@app.command("scenarios")
+@_fails_plainly
+def scenarios_cmd(fmt: ListFormatOpt = ListFormat.table) -> None:
+    """List the preset scenarios with their descriptions."""
+    found = presets()
+    if fmt is ListFormat.json:
+        _echo_json(found)
+        return
+    table = _table("name", "description")
+    table.show_lines = True
+    for name, description in found.items():
+        table.add_row(Text(name), Text(description))
+    _show("Preset scenarios", table)
+
+
+def _param_info(name: str, full: bool = False) -> dict[str, Any]:
+    """A parameter as plain data: the list's columns, or (full) everything with its citation."""
+    registry = load_registry()
+    p = registry.get(name, "params")
+    src = registry.sources[p.source.ref] if p.source else None
+    short = f"{src.publisher} {src.year}" if src else "assumption"
+    info = {
+        "default": p.default,
+        "unit": p.unit,
+        "bounds": list(p.bounds),
+        "distribution": p.distribution.describe(),
+    }
+    if not full:
+        return {**info, "source": short}
+    head = {"name": name, "description": p.description, "kind": p.kind, "switch": p.switch}
+    return {
+        **head,
+        **info,
+        "levels": p.levels,
+        "named": p.named,
+        "citation": registry.citation(name),
+    }
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={_g(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return f"[{_g(value[0])}, {_g(value[1])}]"
+    return _g(value) if isinstance(value, float) else str(value)
+
+
+@app.command()
+@_fails_plainly
+def params(
+    name: Annotated[str | None, typer.Argument(help="A parameter to show in full.")] = None,
+    fmt: ListFormatOpt = ListFormat.table,
+) -> None:
+    """List the model's parameters, or show one in full with its source."""
+    if name is not None:
+        info = _param_info(name, full=True)
+        if fmt is ListFormat.json:
+            _echo_json(info)
+            return
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column()
+        for key, value in info.items():
+            if value is not None:
+                grid.add_row(key, Text(_text(value)))
+        _show(grid)
+        return
+    rows = {n: _param_info(n) for n in load_registry().parameters}
+    if fmt is ListFormat.json:
+        _echo_json(rows)
+        return
+    table = _table("name", "default", "unit", "range", "distribution", "source", right=["default"])
+    for n, r in rows.items():
+        cells = [r["default"], r["unit"], r["bounds"], r["distribution"], r["source"]]
+        table.add_row(Text(n), *(Text(_text(c)) for c in cells))
+    _show(f"{len(rows)} parameters (`ailead params NAME` shows one in full)", table)
+
+
+if __name__ == "__main__":
+    app()
