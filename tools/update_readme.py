@@ -9,7 +9,7 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 
 text = README.read_text(encoding="utf-8")
 new = re.sub(
-    r"<!-- targets:start -->\n.*?\n<!-- targets:end -->",
+    r"<!-- targets:start -->\n(?:.*?\n)?<!-- targets:end -->",
     lambda _: f"<!-- targets:start -->\n{markdown_table()}\n<!-- targets:end -->",
     text,
     flags=re.S,

@@ -161,7 +161,9 @@ class Check:
 
     @property
     def shown(self) -> str:
-        return f"{self.value:.1%}" if self.target.unit == "" else f"{self.value:.1f}"
+        if self.target.unit == "":
+            return f"{self.value:.1%}"
+        return f"{self.value:.2f}" if abs(self.value) < 1 else f"{self.value:.1f}"
 
 
 @cache
