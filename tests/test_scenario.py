@@ -101,3 +101,15 @@ def test_overrides_via_set():
     assert sc.switches["compute"] == 1.0 and sc.parameters["hbm_control"] == 0.99
     with pytest.raises(AileadError, match="--set compute"):
         sc.with_overrides({"compute": "max"})
+
+
+def test_the_readme_scenario_example_loads(tmp_path):
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(.*?)```", readme, re.S).group(1)
+    path = tmp_path / "example.yaml"
+    path.write_text(example)
+    sc = load_scenario(str(path))
+    assert sc.switches["access"] == 1.0 and sc.parameters["algorithmic_progress"] == 0.6
