@@ -107,3 +107,11 @@ def test_lead_handles_many_samples_independently():
     us = np.tile(30.0 + months / 12.0, (4, 1))
     out = lead.lead_months(us, us - offsets[:, None], np.ones(4))
     np.testing.assert_allclose(out, np.broadcast_to(offsets[:, None] * 12.0, out.shape), atol=1e-9)
+
+
+def test_wafer_capacity_grows_at_the_controlled_rate():
+    months = 25
+    today = compute.wafer_capacity(100.0, 1.5, np.ones((months, 1)))
+    strict = compute.wafer_capacity(100.0, 1.5, np.full((months, 1), 0.4))
+    assert today[0, 0] == 100.0 and today[12, 0] == pytest.approx(150.0)
+    assert strict[12, 0] == pytest.approx(100.0 * 1.5**0.4) and (strict <= today).all()

@@ -49,10 +49,8 @@ def compute_flows(p: dict[str, np.ndarray], levers: dict[str, np.ndarray], n_mon
     prod_us = compute.us_production(
         p["us_production_2025"], p["us_production_growth"], p["us_production_growth_decline"], years
     )
-    # W(t) = W_0 * g**(sum of the SME multiplier over earlier months / 12)
-    sme = np.vstack([np.zeros_like(levers["sme_control"][:1]), levers["sme_control"][:-1]])
-    wafers = p["cn_advanced_wafers_2025"] * np.exp(
-        np.log(p["cn_wafer_growth"]) * sme.cumsum(0) / 12
+    wafers = compute.wafer_capacity(
+        p["cn_advanced_wafers_2025"], p["cn_wafer_growth"], levers["sme_control"]
     )
     hbm = compute.hbm_inflow(
         p["cn_hbm_domestic_2025"],

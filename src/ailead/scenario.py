@@ -103,9 +103,6 @@ class Scenario(BaseModel):
                 params[name] = param.parse(raw, f"--set {name}")
         return self.model_copy(update={"switches": switches, "parameters": params})
 
-    def to_yaml(self) -> str:
-        return yaml.safe_dump(self.model_dump(exclude_none=True), sort_keys=False)
-
 
 def switch_strength(level: Any, where: str) -> float:
     """A named level (off, status-quo, strong) or a number in [0, 1] as a strength."""

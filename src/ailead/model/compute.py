@@ -20,13 +20,14 @@ def us_production(p_2025, growth, decline, years, xp=np):
     return p_2025 * xp.exp(log_g * horizon)
 
 
-def wafer_capacity_next(wafers, growth, sme_control, xp=np):
-    """Advance PRC advanced-node wafer capacity one month [wafers/month].
+def wafer_capacity(wafers_2025, growth, sme_control, xp=np):
+    """PRC advanced-node wafer capacity [wafers/month] for each month (rows of `sme_control`).
 
-    W(t+1) = W(t) * g**(c/12), where c is the SME/servicing-control multiplier on log growth
-    (1 = today's controls, lower = tighter).
+    W(t) = W_2025 * g**(sum_{tau < t} c(tau) / 12), where c is the SME/servicing-control multiplier
+    on log growth (1 = today's controls, lower = tighter): a month's controls slow later growth.
     """
-    return wafers * xp.exp(xp.log(growth) * sme_control / 12.0)
+    earlier = xp.concatenate([xp.zeros_like(sme_control[:1]), sme_control[:-1]], axis=0)
+    return wafers_2025 * xp.exp(xp.log(growth) * xp.cumsum(earlier, axis=0) / 12.0)
 
 
 def hbm_inflow(domestic_2025, domestic_growth, import_potential, hbm_control, years, xp=np):
