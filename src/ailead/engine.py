@@ -241,8 +241,7 @@ def run(
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise AileadError(f"seed: value {seed!r} is not allowed; allowed: an integer >= 0")
     sc = load_scenario(scenario)
-    params = load_registry().sample(samples, seed, sc.parameters)
-    ds = run_parameters(sc, params, on_month)
+    ds = run_parameters(sc, load_registry().sample(samples, seed), on_month)
     ds.attrs["seed"] = seed
     return ds
 
@@ -370,7 +369,7 @@ def run_parameters(
         description=sc.description,
         scenario_json=sc.model_dump_json(),
         switches=json.dumps({s: sc.switches[s] for s in SWITCHES}),
-        seed=-1,
+        seed=-1,  # no seed: the caller supplied the parameters (`run` sets it)
         samples=samples,
         target=sc.target,
         ailead_version=__version__,

@@ -179,9 +179,14 @@ def _resolve(ref: str, seen: tuple[str, ...]) -> tuple[dict[str, Any], str]:
     ):
         sibling = Path(ref).parent / parent
         parent = str(sibling) if sibling.is_file() else parent
-    base, _ = _resolve(parent, seen + (ref,))
+    return _extend(raw, parent, seen + (ref,)), label
+
+
+def _extend(raw: dict[str, Any], parent: str, seen: tuple[str, ...]) -> dict[str, Any]:
+    """`raw` on top of its parent scenario (the parent's name and description are not inherited)."""
+    base, _ = _resolve(parent, seen)
     base = {k: v for k, v in base.items() if k not in ("name", "description", "extends")}
-    return _merge(base, raw), label
+    return _merge(base, raw)
 
 
 def load_scenario(ref: str | Scenario | dict[str, Any]) -> Scenario:
@@ -191,9 +196,7 @@ def load_scenario(ref: str | Scenario | dict[str, Any]) -> Scenario:
     if isinstance(ref, dict):
         raw, label = dict(ref), "scenario"
         if isinstance(raw.get("extends"), str):
-            base, _ = _resolve(raw["extends"], ())
-            base = {k: v for k, v in base.items() if k not in ("name", "description", "extends")}
-            raw = _merge(base, raw)
+            raw = _extend(raw, raw["extends"], ())
     else:
         raw, label = _resolve(str(ref), ())
         raw.setdefault("name", Path(str(ref)).stem)
@@ -216,6 +219,8 @@ def _plain(exc: ValidationError) -> str:
             msg = f"unknown field; allowed fields: {allowed}"
         elif err["type"] == "missing":
             msg = "missing; it is required"
+        elif msg.startswith(f"{field}."):  # a validator already named the sub-field
+            field, msg = msg.split(": ", 1)
         elif err["loc"] and "value" not in msg:
             msg = f"value {err.get('input')!r}: {msg}"
         parts.append(f"field '{field}': {msg}" if err["loc"] else msg)
