@@ -5,7 +5,8 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from ailead import __version__, cli, load_registry
+from ailead import __version__, load_registry
+from ailead.cli import app, core
 
 runner = CliRunner()
 HEADLINE = ("lead_months", "compute_ratio", "capability_us", "capability_cn")
@@ -13,7 +14,7 @@ FAST = ["--samples", "32", "--seed", "1"]
 
 
 def invoke(*args):
-    return runner.invoke(cli.app, [str(a) for a in args])
+    return runner.invoke(app, [str(a) for a in args])
 
 
 def ok(*args):
@@ -137,17 +138,17 @@ def test_version():
 
 def test_progress_bar_never_touches_stdout(monkeypatch):
     calls = []
-    monkeypatch.setattr(cli, "PROGRESS_WORK", 0)
-    monkeypatch.setattr(cli.Progress, "advance", lambda self, task, advance=1: calls.append(task))
+    monkeypatch.setattr(core, "PROGRESS_WORK", 0)
+    monkeypatch.setattr(core.Progress, "advance", lambda self, task, advance=1: calls.append(task))
     out = run_json("status-quo", *FAST)
     assert out["summary"]["lead_months"]["p50"] is not None
     assert len(calls) == 72  # one tick per simulated month
 
 
 def test_progress_only_for_long_runs():
-    with cli._progress("x", samples=100, months=72) as on_month:
+    with core._progress("x", samples=100, months=72) as on_month:
         assert on_month is None
-    with cli._progress("x", samples=30_000, months=72) as on_month:
+    with core._progress("x", samples=30_000, months=72) as on_month:
         assert callable(on_month)
 
 
