@@ -7,6 +7,7 @@ from typer.testing import CliRunner
 
 from ailead import __version__, load_registry
 from ailead.cli import app, core
+from ailead.summary import FRONTS
 
 runner = CliRunner()
 HEADLINE = ("lead_months", "compute_ratio", "capability_us", "capability_cn")
@@ -40,6 +41,19 @@ def test_run_json_summary_has_ordered_quantiles_and_the_run_settings():
     for metric in HEADLINE:
         q = out["summary"][metric]
         assert q["p5"] <= q["p50"] <= q["p95"], metric
+
+
+def test_run_shows_every_front_and_the_verdict_probabilities():
+    out = run_json("us-lead", "--samples", "64")
+    for metrics in FRONTS.values():
+        for metric in metrics:
+            assert metric in out["summary"], metric
+    assert set(out["summary"]["outcome"]) == {"scenario-one", "contested", "scenario-two"}
+    assert sum(out["summary"]["outcome"].values()) == pytest.approx(1.0)
+    table = ok("run", "us-lead", "--samples", "64").stdout
+    for front in FRONTS:
+        assert front in table
+    assert "scenario-one" in table and "contested" in table
 
 
 def test_run_json_is_reproducible_with_a_seed_and_varies_with_it():
@@ -105,7 +119,12 @@ def test_compare_csv_has_a_row_per_scenario_and_metric():
     rows = [line.split(",") for line in lines[1:]]
     assert {r[0] for r in rows} == {"status-quo", "us-lead"}
     assert len(rows) == 2 * len({r[1] for r in rows}) and "lead_months" in {r[1] for r in rows}
-    assert all(float(r[2]) <= float(r[3]) <= float(r[4]) for r in rows)
+    metrics = [r for r in rows if not r[1].startswith("P(")]
+    assert all(float(r[2]) <= float(r[3]) <= float(r[4]) for r in metrics)
+    verdict = [r for r in rows if r[1].startswith("P(")]
+    assert len(verdict) == 6 and all(r[2] == r[4] == "" for r in verdict)
+    for name in ("status-quo", "us-lead"):
+        assert sum(float(r[3]) for r in verdict if r[0] == name) == pytest.approx(1.0)
 
 
 def test_scenarios_lists_the_presets():

@@ -30,7 +30,15 @@ def test_dataset_has_the_promised_variables_dims_units_and_provenance(sq):
         assert name in sq and sq[name].attrs["units"]
     assert sq["capability"].dims == ("sample", "time", "bloc")
     assert sq["lead_months"].dims == ("sample", "time")
-    assert sq.sizes == {"sample": 32, "time": 72, "bloc": 2, "parameter": sq.sizes["parameter"]}
+    assert sq.sizes == {
+        "sample": 32,
+        "time": 72,
+        "bloc": 2,
+        "market": 2,
+        "supplier": 3,
+        "response": 4,
+        "parameter": sq.sizes["parameter"],
+    }
     assert str(sq.time.values[0])[:7] == "2025-01" and str(sq.time.values[-1])[:7] == "2030-12"
     assert sq.attrs["scenario"] == "status-quo" and sq.attrs["seed"] == 4
     assert json.loads(sq.attrs["switches"]) == {"compute": 0.5, "access": 0.5, "distillation": 0.5}

@@ -1,7 +1,10 @@
 """Properties that must hold for any valid parameters (hypothesis).
 
-A stricter switch never gives the PRC more accessible compute nor the US a smaller lead; the
-switches act only on the PRC side; stocks are never negative.
+Without the PRC's counter-moves and the revenue feedback, a stricter switch never gives the PRC
+more accessible compute nor the US a smaller lead, and the switches act only on the PRC side.
+With the revenue feedback on, a stricter switch still never shortens the lead. (The
+counter-moves are responses to controls, such as stockpiling ahead of them, so they can give
+the PRC more compute for a while: they are tested in test_fronts.py.) Stocks are never negative.
 """
 
 import numpy as np
@@ -31,8 +34,14 @@ unit_cube = st.lists(
 strength = st.floats(0.0, 1.0)
 
 
-def scenario(switches, end="2029-12"):
-    return {"name": "prop", "end": end, "target": "2028-12", "switches": switches}
+def scenario(switches, end="2029-12", **parameters):
+    return {
+        "name": "prop",
+        "end": end,
+        "target": "2028-12",
+        "switches": switches,
+        "parameters": parameters,
+    }
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -47,8 +56,9 @@ def test_a_stricter_switch_never_helps_the_prc(u, switch, a, b, others):
     lenient, strict = min(a, b), max(a, b)
     params = params_from_unit(u)
     rest = dict(zip([s for s in SWITCHES if s != switch], others, strict=True))
-    lo = run_parameters(scenario({switch: lenient, **rest}), params)
-    hi = run_parameters(scenario({switch: strict, **rest}), params)
+    fixed = {"prc_responses": 0, "revenue_feedback": 0}
+    lo = run_parameters(scenario({switch: lenient, **rest}, **fixed), params)
+    hi = run_parameters(scenario({switch: strict, **rest}, **fixed), params)
 
     acc_lo = lo["accessible_compute_h100e"].sel(bloc="cn").values
     acc_hi = hi["accessible_compute_h100e"].sel(bloc="cn").values
@@ -56,6 +66,16 @@ def test_a_stricter_switch_never_helps_the_prc(u, switch, a, b, others):
     assert (hi["lead_months"].values >= lo["lead_months"].values - 1e-6).all()
     # The switches act on the PRC side only: the US path is the same.
     np.testing.assert_allclose(hi["capability"].sel(bloc="us"), lo["capability"].sel(bloc="us"))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(u=unit_cube, switch=st.sampled_from(SWITCHES), a=strength, b=strength)
+def test_with_the_revenue_feedback_a_stricter_switch_never_shortens_the_lead(u, switch, a, b):
+    lenient, strict = min(a, b), max(a, b)
+    params = params_from_unit(u)
+    lo = run_parameters(scenario({switch: lenient}, prc_responses=0), params)
+    hi = run_parameters(scenario({switch: strict}, prc_responses=0), params)
+    assert (hi["lead_months"].values >= lo["lead_months"].values - 1e-6).all()
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

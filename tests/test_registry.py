@@ -16,7 +16,7 @@ def test_every_parameter_has_unit_description_and_a_source_or_assumption(name):
     assert p.unit and p.description
     if p.source is not None:
         src = REGISTRY.sources[p.source.ref]
-        assert src.title and src.publisher and src.year >= 2000 and src.url.startswith("http")
+        assert src.title and src.publisher and src.year >= 1950 and src.url.startswith("http")
     else:
         assert len(p.assumption) > 30, "an assumption must give its reasoning"
 

@@ -47,13 +47,11 @@ def min_ratio(ds: xr.Dataset, first: str, last: str) -> float:
 
 
 def lead_growth_2028(ds: xr.Dataset) -> float:
-    """Smallest month-on-month change of the lead during 2028 (> 0: growing every month)."""
-    lead = (
-        ds["lead_months"]
-        .isel(sample=0)
-        .sel(time=slice(np.datetime64("2027-12", "ns"), np.datetime64("2028-12", "ns")))
+    """Change of the lead over 2028, 2028-12 less 2027-12 (> 0: growing, as the verdict asks)."""
+    lead = ds["lead_months"].isel(sample=0)
+    return float(
+        lead.sel(time=np.datetime64("2028-12", "ns")) - lead.sel(time=np.datetime64("2027-12", "ns"))
     )
-    return float(np.diff(lead.values).min())
 
 
 @dataclass(frozen=True)
@@ -93,11 +91,11 @@ TARGETS = (
         "Scenario one: the lead is still growing",
         "essay",
         "us-lead",
-        "smallest monthly change of the lead in 2028",
+        "change of the lead over 2028 (2028-12 less 2027-12)",
         0,
         np.inf,
         lead_growth_2028,
-        "months/month",
+        "months",
     ),
     Target(
         "Scenario two: China within a few months",

@@ -1,7 +1,8 @@
-"""The engine: the monthly time loop that drives the mechanisms, and the labelled result.
+"""The engine: from a scenario to a labelled result.
 
-`simulate` is a pure function of parameter arrays and lever schedules; `run` adds the scenario,
-the sampling and the xarray Dataset. The state is advanced once a month from the anchor
+`ailead.simulation.simulate` is a pure function of parameter arrays and lever schedules; `run`
+adds the scenario, the sampling and the xarray Dataset, with the lead, the security measures and
+the verdict computed from the simulated paths. The state is advanced once a month from the anchor
 (2025-01); results are reported from the scenario's start to its end.
 """
 
@@ -15,204 +16,94 @@ import xarray as xr
 
 from ailead import __version__
 from ailead.errors import AileadError
-from ailead.model import access, compute, distillation, lead, loop
+from ailead.model import lead, loop, security
+from ailead.model.markets import MARKETS, SUPPLIERS
 from ailead.policy import lever_schedules
 from ailead.registry import SWITCHES, load_registry
 from ailead.scenario import Scenario, load_scenario, month_index
+from ailead.simulation import simulate
+from ailead.verdict import classify
 
 BLOCS = ("us", "cn")
 
 
-def _path_at(path, when, history_slope):
-    """A capability path (months, samples) read at fractional months `when` (months, samples).
-
-    Linear between months; before month 0 the path extends backwards at the historical slope.
-    """
-    n_months = path.shape[0]
-    cols = np.arange(path.shape[1])[None, :]
-    k = np.clip(np.floor(when), 0, n_months - 1).astype(int)
-    k_next = np.minimum(k + 1, n_months - 1)
-    frac = np.clip(when - k, 0.0, 1.0)
-    inside = path[k, cols] + frac * (path[k_next, cols] - path[k, cols])
-    before = path[0][None, :] + history_slope[None, :] * np.minimum(when, 0.0) / 12.0
-    return np.where(when < 0, before, inside)
+RESPONSES = ("stockpiling", "buildout", "open-weights", "retaliation")
+_DIMS = {
+    "market_share": ("sample", "time", "market", "supplier"),
+    "response_active": ("sample", "time", "response"),
+}
 
 
-def compute_flows(p: dict[str, np.ndarray], levers: dict[str, np.ndarray], n_months: int):
-    """Switches 1 and 2 for every month at once: production, flows, stocks, accessible compute.
+def _per_sample(values: np.ndarray) -> np.ndarray:
+    """(months, k..., samples) -> (samples, months, k...)."""
+    return np.moveaxis(values, -1, 0)
 
-    None of these depends on capability, so each mechanism is applied once to (months, samples)
-    arrays; only the stock recurrences step through time.
-    """
-    month = np.arange(n_months, dtype=float)[:, None]
-    years = (month - 5.5) / 12.0  # production parameters describe mid-2025
-    prod_us = compute.us_production(
-        p["us_production_2025"], p["us_production_growth"], p["us_production_growth_decline"], years
-    )
-    wafers = compute.wafer_capacity(
-        p["cn_advanced_wafers_2025"], p["cn_wafer_growth"], levers["sme_control"]
-    )
-    hbm = compute.hbm_inflow(
-        p["cn_hbm_domestic_2025"],
-        p["cn_hbm_domestic_growth"],
-        p["cn_hbm_import_potential"],
-        levers["hbm_control"],
-        years,
-    ) + compute.hbm_stockpile_drawdown(
-        p["cn_hbm_stockpile_2025"], p["cn_hbm_stockpile_months"], month
-    )
-    chips_cn = compute.domestic_chips(
-        wafers,
-        p["cn_ai_wafer_share"],
-        p["cn_dies_per_wafer"],
-        compute.die_yield(p["cn_die_yield"], p["cn_yield_gain"], p["cn_yield_ceiling"], years),
-        p["cn_dies_per_chip"],
-        hbm,
-        p["cn_hbm_stacks_per_chip"],
-    )
-    prod_cn = chips_cn * p["cn_chip_h100e_2025"] * p["cn_chip_perf_growth"] ** years
-    exports = compute.legal_exports(
-        prod_us,
-        p["cn_import_demand_share"],
-        levers["export_threshold_tpp"],
-        (p["h20_tpp"], p["h200_tpp"], p["b200_tpp"]),
-        p["b200_tpp"] * p["us_chip_perf_growth"] ** years,
-    )
-    smuggled = access.smuggled(
-        prod_us, p["smuggling_share_unenforced"], levers["smuggling_enforcement"]
-    )
 
-    stock_us = np.empty_like(prod_us)
-    stock_cn = np.empty_like(prod_us)
-    k_us, k_cn = p["us_compute_stock_2025"], p["cn_compute_stock_2025"]
-    inflow_cn = prod_cn + exports + smuggled
-    for t in range(n_months):
-        stock_us[t], stock_cn[t] = k_us, k_cn
-        k_us = compute.stock_next(k_us, prod_us[t], p["hardware_lifetime_years"])
-        k_cn = compute.stock_next(k_cn, inflow_cn[t], p["hardware_lifetime_years"])
-    remote = access.remote_access(
-        stock_us,
-        p["overseas_share_of_us_compute"],
-        p["remote_rentable_share"],
-        levers["remote_access_rule"],
-        p["remote_closure_leakage"],
+def _front_variables(out, p, lead_m):
+    """The fronts beyond intelligence, the security measures and the counter-moves in force."""
+    shares = _per_sample(out["market_share"])  # (samples, months, market, stack)
+    shares = np.concatenate([shares, 1.0 - shares.sum(axis=-1, keepdims=True)], axis=-1)
+    revenue = _per_sample(out["revenue_share"])
+    open_share = _per_sample(out["open_weight_share"])
+    tau = p["misuse_uplift_decay_months"][:, None]
+    misuse = security.misuse_term(
+        revenue[..., 0],
+        open_share[..., 0],
+        p["jailbreak_compliance_us"][:, None],
+        p["us_open_weight_lag_months"][:, None],
+        tau,
+    ) + security.misuse_term(
+        revenue[..., 1], open_share[..., 1], p["jailbreak_compliance_cn"][:, None], lead_m, tau
     )
     return {
-        "production_us": prod_us,
-        "production_cn": prod_cn,
-        "exports": exports,
-        "smuggled": smuggled,
-        "remote": remote,
-        "stock_us": stock_us,
-        "stock_cn": stock_cn,
-        "accessible_us": stock_us,
-        "accessible_cn": stock_cn + remote,
+        "adoption": (
+            _per_sample(out["adoption"]),
+            "share",
+            "Share of the bloc's economic activity using AI in production",
+        ),
+        "market_share": (
+            shares,
+            "share",
+            "Installed share of third-country AI use by supplier stack (neither: local or none)",
+        ),
+        "revenue_share": (
+            revenue,
+            "share",
+            "The stack's share of world AI revenue (home adoption plus third-country share)",
+        ),
+        "open_weight_share": (
+            open_share,
+            "fraction",
+            "Share of the bloc's frontier released as open weights",
+        ),
+        "resilience": (
+            _per_sample(out["resilience"]),
+            "index (0-1)",
+            "Stylised capacity to absorb the transition: adaptation / (adaptation + displacement)",
+        ),
+        "safety_margin_months": (
+            security.safety_margin(
+                lead_m, p["safety_lead_share"][:, None], p["safety_testing_max_months"][:, None]
+            ),
+            "months",
+            "Pre-deployment safety testing the leader can afford given its lead",
+        ),
+        "misuse_exposure": (
+            np.clip(misuse, 0.0, 1.0),
+            "index (0-1)",
+            "Reach of near-frontier open-weight models with weak safeguards",
+        ),
+        "cyber_window_months": (
+            security.cyber_window(lead_m, p["cyber_defender_uptake"][:, None]),
+            "months",
+            "Months in which AI vulnerability discovery favours the leader's defenders",
+        ),
+        "response_active": (
+            _per_sample(out["response_active"]),
+            "1 = in force",
+            "PRC counter-moves in force (triggered by a state variable crossing a threshold)",
+        ),
     }
-
-
-def simulate(
-    p: dict[str, np.ndarray],
-    levers: dict[str, np.ndarray],
-    n_months: int,
-    on_month: Callable[[int], None] | None = None,
-) -> dict[str, np.ndarray]:
-    """Run the model from the anchor. Parameter arrays (samples,); outputs (months, samples).
-
-    Order: compute and access flows (no feedback from capability); the leader's loop (the US path
-    depends on no switch); then the follower's loop, which reads the leader's path for the
-    distillation ceiling, research access and spillover.
-    """
-    out = compute_flows(p, levers, n_months)
-
-    def run_flop(accessible, bloc):
-        return loop.largest_run_flop(
-            accessible,
-            p[f"largest_run_share_{bloc}"],
-            p["training_utilisation"],
-            p["training_duration_months"],
-            p["h100_flops"],
-        )
-
-    best_us = np.maximum.accumulate(run_flop(out["accessible_us"], "us"), axis=0)
-    best_cn = np.maximum.accumulate(run_flop(out["accessible_cn"], "cn"), axis=0)
-    slope = p["frontier_growth_history"]
-
-    # The leader: the US frontier, at the base rate times its AI-R&D speed-up.
-    cap_us0 = loop.capability(best_us[0], 0.0)
-    speedup_mid = cap_us0 + p["ai_rnd_speedup_midpoint"]
-    log_eff_us = np.empty_like(best_us)
-    speed_us = np.empty_like(best_us)
-    eff = np.zeros_like(cap_us0)
-    for t in range(n_months):
-        log_eff_us[t] = eff
-        speed_us[t] = loop.ai_rnd_speedup(
-            loop.capability(best_us[t], eff),
-            speedup_mid,
-            p["ai_rnd_speedup_width"],
-            p["ai_rnd_speedup_max"],
-        )
-        eff = (
-            eff
-            + loop.algorithmic_growth(
-                p["algorithmic_progress"], 1.0, 1.0, p["experiment_compute_elasticity"], speed_us[t]
-            )
-            / 12.0
-        )
-    cap_us = loop.capability(best_us, log_eff_us)
-    month = np.arange(n_months, dtype=float)[:, None]
-    ceiling = _path_at(cap_us, month - p["distillation_lag_months"][None, :], slope)
-    closure = distillation.gap_closure(
-        p["distillation_gap_closure"],
-        levers["distillation_deterrence"],
-        best_cn / best_us,
-        p["distillation_min_run_ratio"],
-    )
-
-    # The follower's starting algorithmic efficiency: its capability trails the US by the
-    # observed lead, given its compute and what distillation adds.
-    cap_cn0 = cap_us0 - slope * p["initial_lead_months"] / 12.0
-    own0 = distillation.own_capability_for(cap_cn0, closure[0], ceiling[0])
-    eff = own0 - np.log10(best_cn[0])
-    names = ("log_eff_cn", "gain", "capability_cn", "speedup_cn")
-    follower = {k: np.empty_like(best_us) for k in names}
-    best_cap = np.full_like(cap_us0, -np.inf)
-    for t in range(n_months):
-        own = loop.capability(best_cn[t], eff)
-        distilled = distillation.distilled_capability(own, closure[t], ceiling[t])
-        best_cap = np.maximum(best_cap, distilled)
-        research = distillation.research_capability(
-            best_cap, cap_us[t], levers["distillation_deterrence"][t]
-        )
-        speed = loop.ai_rnd_speedup(
-            research, speedup_mid, p["ai_rnd_speedup_width"], p["ai_rnd_speedup_max"]
-        )
-        for key, value in zip(names, (eff, distilled - own, best_cap, speed), strict=True):
-            follower[key][t] = value
-        eff = (
-            eff
-            + (
-                loop.algorithmic_growth(
-                    p["algorithmic_progress"],
-                    out["accessible_cn"][t],
-                    out["accessible_us"][t],
-                    p["experiment_compute_elasticity"],
-                    speed,
-                )
-                + loop.spillover(log_eff_us[t], eff, p["algorithmic_spillover"])
-            )
-            / 12.0
-        )
-        if on_month is not None:
-            on_month(t)
-    out.update(follower)
-    out.update(
-        run_us=best_us,
-        run_cn=best_cn,
-        log_eff_us=log_eff_us,
-        capability_us=cap_us,
-        speedup_us=speed_us,
-    )
-    return out
 
 
 def _by_bloc(out: dict[str, np.ndarray], key: str) -> np.ndarray:
@@ -338,6 +229,7 @@ def run_parameters(
             "x",
             "US-bloc accessible compute / PRC accessible compute",
         ),
+        **_front_variables(out, params, lead_m),
     }
     months = np.arange(first, n_months)
     time = np.array([np.datetime64("2025-01", "M") + int(m) for m in months]).astype(
@@ -345,10 +237,25 @@ def run_parameters(
     )
     variables = {}
     for name, (values, unit, description) in data.items():
-        dims = ("sample", "time", "bloc") if values.ndim == 3 else ("sample", "time")
+        dims = _DIMS.get(
+            name, ("sample", "time", "bloc") if values.ndim == 3 else ("sample", "time")
+        )
         variables[name] = xr.Variable(
             dims, values[:, first:], {"units": unit, "description": description}
         )
+    target = month_index(sc.target)
+    before = max(target - sc.verdict.growth_window_months, 0)
+    variables["outcome"] = xr.Variable(
+        "sample",
+        classify(lead_m[:, target], lead_m[:, before], sc.verdict).astype(str),
+        {
+            "description": (
+                f"Verdict at {sc.target}: scenario-one (lead >= {sc.verdict.lead_at_least:g} "
+                f"months and higher than {sc.verdict.growth_window_months} months before), "
+                f"scenario-two (lead <= {sc.verdict.lead_at_most:g} months), else contested"
+            )
+        },
+    )
     names = list(params)
     variables["parameters"] = xr.Variable(
         ("sample", "parameter"),
@@ -361,6 +268,9 @@ def run_parameters(
             "sample": np.arange(samples),
             "time": time,
             "bloc": list(BLOCS),
+            "market": list(MARKETS),
+            "supplier": list(SUPPLIERS),
+            "response": list(RESPONSES),
             "parameter": names,
         },
     )

@@ -112,7 +112,7 @@ class Parameter(BaseModel):
     name: str
     description: str
     unit: str
-    kind: Literal["world", "policy"] = "world"
+    kind: Literal["world", "policy", "model"] = "world"
     switch: Literal["compute", "access", "distillation"] | None = None
     default: float
     bounds: tuple[float, float]
@@ -141,8 +141,10 @@ class Parameter(BaseModel):
                 raise ValueError("levels must be monotone from off to strong")
             if any(not lo <= v <= hi for v in ordered):
                 raise ValueError("levels must lie within the bounds")
-        if self.kind == "policy" and self.distribution.uncertain:
-            raise ValueError("policy levers are choices: their distribution must be fixed")
+        if self.kind in ("policy", "model") and self.distribution.uncertain:
+            raise ValueError(
+                f"{self.kind} parameters are choices: their distribution must be fixed"
+            )
         return self
 
     def lever_value(self, strength: float) -> float:
@@ -175,19 +177,105 @@ class Parameter(BaseModel):
         return value
 
 
+class Correlation(BaseModel):
+    """A rank (Spearman) correlation between two uncertain parameters, with its justification."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    between: tuple[str, str]
+    rank: float = Field(gt=-1.0, lt=1.0)
+    source: SourceRef | None = None
+    assumption: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Correlation:
+        if self.between[0] == self.between[1]:
+            raise ValueError(f"{self.between[0]} cannot be correlated with itself")
+        if self.source is None and not self.assumption:
+            raise ValueError("needs a source or an assumption giving the reasoning")
+        return self
+
+
+class PolicyCost(BaseModel):
+    """The stylised cost of a switch at each named level, in relative cost units."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    unit: str
+    levels: dict[Literal["off", "status-quo", "strong"], float]
+    assumption: str = Field(min_length=30)
+
+    @model_validator(mode="after")
+    def _check(self) -> PolicyCost:
+        if set(self.levels) != set(LEVELS):
+            raise ValueError("levels must give off, status-quo and strong")
+        ordered = [self.levels[k] for k in LEVELS]
+        if min(ordered) < 0 or ordered != sorted(ordered):
+            raise ValueError(
+                f"levels {ordered} must be non-negative and non-decreasing from off to strong"
+            )
+        return self
+
+    def at(self, strength: float | np.ndarray) -> float | np.ndarray:
+        """Cost at switch strength s: linear through off (0), status-quo (0.5), strong (1)."""
+        return np.interp(strength, list(LEVELS.values()), [self.levels[k] for k in LEVELS])
+
+
 class Registry(BaseModel):
-    """All parameters and the sources they cite."""
+    """All parameters, the sources they cite, their rank correlations and the policy costs."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     sources: dict[str, Source]
     parameters: dict[str, Parameter]
+    correlations: tuple[Correlation, ...] = ()
+    policy_costs: dict[Literal["compute", "access", "distillation"], PolicyCost] = {}
 
     @model_validator(mode="after")
     def _check_refs(self) -> Registry:
         for p in self.parameters.values():
             if p.source is not None and p.source.ref not in self.sources:
                 raise ValueError(f"parameter {p.name}: unknown source {p.source.ref!r}")
+        self._check_correlations()
         return self
+
+    def _check_correlations(self) -> None:
+        seen = set()
+        for c in self.correlations:
+            pair = " and ".join(c.between)
+            for name in c.between:
+                if name not in self.parameters or not self.parameters[name].distribution.uncertain:
+                    raise ValueError(
+                        f"correlations: {pair}: {name!r} is not an uncertain parameter; "
+                        "allowed: parameters with a distribution other than fixed"
+                    )
+            if frozenset(c.between) in seen:
+                raise ValueError(f"correlations: {pair} is given twice")
+            seen.add(frozenset(c.between))
+            if c.source is not None and c.source.ref not in self.sources:
+                raise ValueError(f"correlations: {pair}: unknown source {c.source.ref!r}")
+        if self.correlations:
+            names, matrix = self.normal_correlation()
+            smallest = float(np.linalg.eigvalsh(matrix)[0])
+            if smallest <= 1e-10:
+                raise ValueError(
+                    f"correlations: the correlation matrix of {', '.join(names)} is not positive "
+                    f"definite (smallest eigenvalue {smallest:.3g}); some of the declared rank "
+                    "correlations contradict each other: weaken them"
+                )
+
+    def normal_correlation(self) -> tuple[list[str], np.ndarray]:
+        """The Gaussian copula's correlation matrix over the correlated parameters.
+
+        A rank correlation rho_s between two variables of a Gaussian copula needs the normal
+        (Pearson) correlation r = 2 sin(pi rho_s / 6) (Kruskal 1958); undeclared pairs get 0.
+        Names are in registry order.
+        """
+        involved = {name for c in self.correlations for name in c.between}
+        names = [n for n in self.parameters if n in involved]
+        index = {n: i for i, n in enumerate(names)}
+        matrix = np.eye(len(names))
+        for c in self.correlations:
+            i, j = index[c.between[0]], index[c.between[1]]
+            matrix[i, j] = matrix[j, i] = 2.0 * math.sin(math.pi * c.rank / 6.0)
+        return names, matrix
 
     def __getitem__(self, name: str) -> Parameter:
         return self.get(name)
@@ -225,7 +313,9 @@ class Registry(BaseModel):
 
         n == 1 gives the registry defaults. n >= 2 draws every uncertain parameter from its
         distribution with a scrambled Sobol sequence seeded by ``seed``; the first k draws of a
-        run of n equal a run of k. Overridden parameters take their given value in every sample.
+        run of n equal a run of k. Parameters named in ``correlations`` are coupled by a
+        Gaussian copula (their marginals are unchanged). Overridden parameters take their given
+        value in every sample.
         """
         overrides = overrides or {}
         values = {name: np.full(n, p.default) for name, p in self.parameters.items()}
@@ -234,13 +324,38 @@ class Registry(BaseModel):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)  # balance warning for n != 2^m
                 u = qmc.Sobol(d=len(names), scramble=True, seed=seed).random(n)
-            u = np.clip(u, 1e-12, 1 - 1e-12)
-            for j, name in enumerate(names):
-                p = self.parameters[name]
-                values[name] = np.clip(p.distribution.ppf(u[:, j]), *p.bounds)
+            values.update(self.from_unit(self._couple(np.clip(u, 1e-12, 1 - 1e-12), names), names))
         for name, value in overrides.items():
             values[name] = np.full(n, float(value))
         return values
+
+    def from_unit(self, u: np.ndarray, names: list[str]) -> dict[str, np.ndarray]:
+        """Uniforms u (n, len(names)) in [0, 1] as draws: x = clip(F^-1(u), bounds) per name.
+
+        u is first kept 1e-12 inside (0, 1) so that unbounded distributions stay finite.
+        """
+        u = np.clip(u, 1e-12, 1 - 1e-12)
+        out = {}
+        for j, name in enumerate(names):
+            p = self.parameters[name]
+            out[name] = np.clip(p.distribution.ppf(u[:, j]), *p.bounds)
+        return out
+
+    def _couple(self, u: np.ndarray, names: list[str]) -> np.ndarray:
+        """Gaussian copula: uniforms (n, d) -> uniforms with the declared rank correlations.
+
+        For the correlated columns, z = Phi^-1(u) L^T with L L^T = R (Cholesky of the normal
+        correlation matrix), then u' = Phi(z). Each row is transformed alone, so prefix stability
+        is kept; each column of z is still standard normal, so every marginal is unchanged.
+        """
+        if not self.correlations:
+            return u
+        coupled, matrix = self.normal_correlation()
+        cols = [names.index(n) for n in coupled]
+        z = stats.norm.ppf(u[:, cols]) @ np.linalg.cholesky(matrix).T
+        out = u.copy()
+        out[:, cols] = stats.norm.cdf(z)
+        return out
 
 
 def _closest(name: str, options: Any) -> str | None:
@@ -267,11 +382,23 @@ def _parse_entry(name: str, raw: dict[str, Any]) -> dict[str, Any]:
 def load_registry() -> Registry:
     """The registry shipped with ailead (parsed and validated once, then shared; it is frozen)."""
     text = resources.files("ailead").joinpath("registry.yaml").read_text(encoding="utf-8")
-    raw = load_yaml(text)
+    return parse_registry(load_yaml(text))
+
+
+def parse_registry(raw: dict[str, Any], label: str = "registry.yaml") -> Registry:
+    """A registry from its parsed YAML mapping; errors name the entry and what is wrong."""
     try:
         return Registry(
             sources=raw["sources"],
             parameters={n: _parse_entry(n, e) for n, e in raw["parameters"].items()},
+            correlations=raw.get("correlations") or (),
+            policy_costs=raw.get("policy_costs") or {},
         )
     except ValidationError as exc:  # a broken shipped registry is a bug, but say where
-        raise AileadError(f"registry.yaml: {exc}") from None
+        problems = (
+            ".".join(str(x) for x in err["loc"]) + ": " + err["msg"].removeprefix("Value error, ")
+            if err["loc"]
+            else err["msg"].removeprefix("Value error, ")
+            for err in exc.errors()
+        )
+        raise AileadError(f"{label}: " + "; ".join(problems)) from None

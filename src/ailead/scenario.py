@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 
 from ailead.errors import AileadError
 from ailead.registry import LEVELS, SWITCHES, load_registry
+from ailead.verdict import VerdictRule
 from ailead.yamlio import load_yaml
 
 ANCHOR = "2025-01"  # the month the initial state describes (registry `*_2025` parameters)
@@ -43,6 +44,7 @@ class Scenario(BaseModel):
     policy_start: str = "2026-01"
     switches: dict[str, float] = {s: LEVELS["status-quo"] for s in SWITCHES}
     parameters: dict[str, float] = {}
+    verdict: VerdictRule = VerdictRule()
 
     @field_validator("start", "end", "target", "policy_start", mode="before")
     @classmethod
@@ -154,7 +156,7 @@ def _read(ref: str) -> tuple[dict[str, Any], str]:
 
 def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     merged = {**base, **child}
-    for key in ("switches", "parameters"):
+    for key in ("switches", "parameters", "verdict"):
         if isinstance(base.get(key), dict) and isinstance(child.get(key), dict):
             merged[key] = {**base[key], **child[key]}
     return merged

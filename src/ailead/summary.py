@@ -1,10 +1,14 @@
-"""Summaries of a result: headline metrics at the target date and monthly medians."""
+"""Summaries of a result: headline metrics at the target date, the verdict and monthly medians."""
 
 from __future__ import annotations
+
+import itertools
 
 import numpy as np
 import pandas as pd
 import xarray as xr
+
+from ailead.verdict import probabilities
 
 QUANTILES = {"p5": 0.05, "p50": 0.5, "p95": 0.95}
 
@@ -12,16 +16,29 @@ QUANTILES = {"p5": 0.05, "p50": 0.5, "p95": 0.95}
 def headline(ds: xr.Dataset, at: str | None = None) -> dict[str, xr.DataArray]:
     """Headline metrics per sample at a month (default: the scenario's target)."""
     snap = ds.sel(time=np.datetime64(at or ds.attrs["target"], "ns"))
-    return {
-        "lead_months": snap["lead_months"],
-        "compute_ratio": snap["compute_ratio"],
-        "capability_us": snap["capability"].sel(bloc="us"),
-        "capability_cn": snap["capability"].sel(bloc="cn"),
-        "eci_us": snap["capability_eci"].sel(bloc="us"),
-        "eci_cn": snap["capability_eci"].sel(bloc="cn"),
-        "accessible_compute_us": snap["accessible_compute_h100e"].sel(bloc="us"),
-        "accessible_compute_cn": snap["accessible_compute_h100e"].sel(bloc="cn"),
+    by_bloc = {
+        "capability": "capability",
+        "eci": "capability_eci",
+        "accessible_compute": "accessible_compute_h100e",
+        "adoption": "adoption",
+        "resilience": "resilience",
     }
+    out = {"lead_months": snap["lead_months"], "compute_ratio": snap["compute_ratio"]}
+    for prefix, name in by_bloc.items():
+        for bloc in ("us", "cn"):
+            out[f"{prefix}_{bloc}"] = snap[name].sel(bloc=bloc)
+    shares = snap["market_share"]
+    weights = ds["parameters"].sel(parameter=["gdp_share_developed", "gdp_share_global_south"])
+    weights = weights.rename(parameter="market").assign_coords(market=shares["market"].values)
+    for supplier in ("us", "cn"):
+        by_market = shares.sel(supplier=supplier)
+        out[f"market_share_{supplier}"] = (by_market * weights).sum("market") / weights.sum(
+            "market"
+        )
+        out[f"global_south_share_{supplier}"] = by_market.sel(market="global-south")
+    for name in ("safety_margin_months", "misuse_exposure", "cyber_window_months"):
+        out[name] = snap[name]
+    return out
 
 
 UNITS = {
@@ -33,7 +50,46 @@ UNITS = {
     "eci_cn": "ECI",
     "accessible_compute_us": "H100e",
     "accessible_compute_cn": "H100e",
+    "adoption_us": "share",
+    "adoption_cn": "share",
+    "market_share_us": "share",
+    "market_share_cn": "share",
+    "global_south_share_us": "share",
+    "global_south_share_cn": "share",
+    "resilience_us": "index",
+    "resilience_cn": "index",
+    "safety_margin_months": "months",
+    "misuse_exposure": "index",
+    "cyber_window_months": "months",
 }
+
+# The essay's four fronts, the two security dials, and the metrics that show each.
+FRONTS = {
+    "model intelligence": [
+        "lead_months",
+        "capability_us",
+        "capability_cn",
+        "eci_us",
+        "eci_cn",
+        "compute_ratio",
+        "accessible_compute_us",
+        "accessible_compute_cn",
+    ],
+    "domestic adoption": ["adoption_us", "adoption_cn"],
+    "global distribution": [
+        "market_share_us",
+        "market_share_cn",
+        "global_south_share_us",
+        "global_south_share_cn",
+    ],
+    "resilience": ["resilience_us", "resilience_cn"],
+    "safety and security": ["safety_margin_months", "misuse_exposure", "cyber_window_months"],
+}
+
+
+def outcome_probabilities(ds: xr.Dataset) -> dict[str, float]:
+    """Share of samples in each verdict class at the target date."""
+    return probabilities(ds["outcome"].values)
 
 
 def summarize(ds: xr.Dataset, at: str | None = None) -> dict[str, dict[str, float]]:
@@ -45,16 +101,19 @@ def summarize(ds: xr.Dataset, at: str | None = None) -> dict[str, dict[str, floa
 
 
 def monthly_medians(ds: xr.Dataset) -> pd.DataFrame:
-    """Median over samples of every monthly variable, one row per month, one column per series."""
+    """Median over samples of every monthly variable, one row per month, one column per series.
+
+    Variables with more dimensions than (sample, time) get one column per label, named
+    variable_label1_label2 (e.g. market_share_global-south_cn).
+    """
     columns = {}
     for name, var in ds.data_vars.items():
         if "time" not in var.dims:
             continue
         med = var.median("sample")
-        if "bloc" in med.dims:
-            for bloc in med["bloc"].values:
-                columns[f"{name}_{bloc}"] = med.sel(bloc=bloc).values
-        else:
-            columns[name] = med.values
+        extra = [d for d in med.dims if d != "time"]
+        for labels in itertools.product(*(med[d].values for d in extra)):
+            picked = med.sel(dict(zip(extra, labels, strict=True)))
+            columns["_".join([name, *map(str, labels)])] = picked.values
     index = pd.Index(pd.to_datetime(ds["time"].values).strftime("%Y-%m"), name="month")
     return pd.DataFrame(columns, index=index)

@@ -28,7 +28,8 @@ from ailead import AileadError, __version__, load_registry, load_scenario, prese
 from ailead import run as run_model
 from ailead.registry import LEVELS, SWITCHES
 from ailead.scenario import Scenario, month_index
-from ailead.summary import UNITS, monthly_medians, summarize
+from ailead.summary import FRONTS, UNITS, monthly_medians, outcome_probabilities, summarize
+from ailead.verdict import OUTCOMES
 
 CAVEAT = "Results under these assumptions; not a forecast."
 PROGRESS_WORK = 1_000_000  # samples x months: about a second at the measured ~1.2M per second
@@ -117,7 +118,18 @@ def _simulate(sc: Scenario, samples: int, seed: int) -> dict[str, Any]:
     info = {"target": sc.target, "switches": {s: sc.switches[s] for s in SWITCHES}}
     if sc.parameters:
         info["parameters"] = dict(sc.parameters)
-    return {"sc": sc, "ds": ds, "info": {**info, "summary": _finite(summarize(ds))}}
+    summary = {**_finite(summarize(ds)), "outcome": outcome_probabilities(ds)}
+    return {"sc": sc, "ds": ds, "info": {**info, "summary": summary}}
+
+
+def _summary_frame(summary: dict[str, Any]) -> pd.DataFrame:
+    """Metrics as rows of p5, p50, p95, then a row P(class) per verdict class (in p50 only)."""
+    metrics = pd.DataFrame({k: v for k, v in summary.items() if k != "outcome"}).T
+    verdict = pd.DataFrame(
+        {"p50": list(summary["outcome"].values())},
+        index=[f"P({name})" for name in summary["outcome"]],
+    )
+    return pd.concat([metrics, verdict])
 
 
 def _finite(value: Any) -> Any:
@@ -220,8 +232,17 @@ def run_cmd(
         return
     cols = {"value": "p50"} if samples == 1 else {q: q for q in ("p5", "p50", "p95")}
     table = _table("metric", "unit", *cols, right=cols)
-    for metric, q in info["summary"].items():
-        table.add_row(metric, UNITS.get(metric, ""), *(_num(q[k]) for k in cols.values()))
+    summary = info["summary"]
+    for front, metrics in FRONTS.items():
+        table.add_section()
+        table.add_row(Text(front, style="bold"))
+        for metric in metrics:
+            q = summary[metric]
+            table.add_row(metric, UNITS[metric], *(_num(q[k]) for k in cols.values()))
+    table.add_section()
+    table.add_row(Text("verdict (probability)", style="bold"))
+    for outcome in OUTCOMES:
+        table.add_row(outcome, "P", *([""] * (len(cols) - 1)), f"{summary['outcome'][outcome]:.2f}")
     heading = f"{sc.name} at {sc.target} ({_samples(samples, seed)}): {_switch_text(sc)}"
     _show(heading, table, CAVEAT)
 
@@ -253,16 +274,22 @@ def compare(
         _echo_json({"samples": samples, "seed": seed, "scenarios": scenarios_info})
         return
     if fmt is Format.csv:
-        tables = {name: pd.DataFrame(r["info"]["summary"]).T for name, r in results.items()}
+        tables = {name: _summary_frame(r["info"]["summary"]) for name, r in results.items()}
         sys.stdout.write(pd.concat(tables, names=["scenario", "metric"]).to_csv())
         return
     head = "value" if samples == 1 else "p50 [p5, p95]"
     columns = [f"{name}\n{r['sc'].target}" for name, r in results.items()]
     table = _table("metric", "unit", *columns, right=columns)
     table.show_lines = samples > 1
-    for metric in UNITS:
-        cells = (_span(r["info"]["summary"][metric], samples) for r in results.values())
-        table.add_row(metric, UNITS[metric], *cells)
+    for front, metrics in FRONTS.items():
+        table.add_row(Text(front, style="bold"))
+        for metric in metrics:
+            cells = (_span(r["info"]["summary"][metric], samples) for r in results.values())
+            table.add_row(metric, UNITS[metric], *cells)
+    table.add_row(Text("verdict (probability)", style="bold"))
+    for outcome in OUTCOMES:
+        cells = (f"{r['info']['summary']['outcome'][outcome]:.2f}" for r in results.values())
+        table.add_row(outcome, "P", *cells)
     switches = (f"{n}: {_switch_text(r['sc'])}" for n, r in results.items())
     _show(f"{head} ({_samples(samples, seed)})", table, *switches, CAVEAT)
 

@@ -1,0 +1,42 @@
+"""Domestic adoption: Bass diffusion of AI through a bloc's economy.
+
+a(t) is the share of economic activity using AI in production, in [0, 1]. Each month
+
+    a(t+1) = a(t) + min(1, (p + q a(t)) * M(t) / 12) * (1 - a(t)),
+
+with p the innovation and q the imitation coefficient [1/year] (Bass 1969) and M(t) >= 0 a
+multiplier that rises with capability and with the compute available to serve each user, falls
+with price, and carries the state's push:
+
+    M(t) = push * 10**(k_cap * dI(t)) * price(t)**(-k_price),
+    price(t) = ((X(t) / X0) / (a(t) / a0))**(-s),
+
+where dI is the bloc's capability gain since the start [OOM], X its installed compute and s the
+scarcity pass-through: price falls when compute per user grows and rises when users outgrow it.
+Adoption never falls and never leaves [0, 1].
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+LN10 = np.log(10.0)
+
+
+def log_inference_price(compute, compute0, adoption, adoption0, scarcity):
+    """ln of the price index of AI services (start = 0): -s * ln(compute per user / start)."""
+    return -scarcity * np.log((compute / compute0) * (adoption0 / np.maximum(adoption, 1e-6)))
+
+
+def diffusion_multiplier(push, capability_gain, k_capability, log_price, k_price):
+    """M = push * 10**(k_cap * dI) * price**(-k_price), dimensionless and >= 0."""
+    return push * np.exp(LN10 * k_capability * capability_gain - k_price * log_price)
+
+
+def bass_step(adoption, innovation, imitation, multiplier):
+    """One month of Bass diffusion [share]; the step never overshoots 1 and never goes back.
+
+    p, q and M are non-negative, so the hazard is too; it is capped at 1 per month.
+    """
+    hazard = np.minimum((innovation + imitation * adoption) * multiplier / 12.0, 1.0)
+    return adoption + hazard * (1.0 - adoption)

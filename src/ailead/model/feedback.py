@@ -1,0 +1,42 @@
+"""The self-reinforcing cycle: market share and adoption feed revenue, revenue feeds compute.
+
+Each stack's AI revenue is its home market's adoption plus its share of the third-country
+markets, weighted by each market's share of world GDP:
+
+    R_s(t) = w_s a_s(t) + sum_m w_m abar(t) share[m, s](t),
+
+where abar is the GDP-weighted adoption of the two blocs (third countries are assumed to adopt
+at their pace). A stack's share of world AI revenue, pi_s = R_s / (R_us + R_cn + R_neither),
+scales its compute investment relative to the baseline projections, which already assume the
+2025 outlook:
+
+    invest_s(t) = (pi_s(t) / pi_s(0)) ** (eta * on),
+
+with eta the revenue-investment elasticity and `on` in {0, 1} the parameter that turns the
+feedback off. A stack that wins share invests more and builds more compute; one that loses
+share invests less.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def revenue_shares(adoption, weights, installed):
+    """World AI revenue shares of the two stacks, (stack, samples).
+
+    adoption: (bloc, samples) home adoption of us, cn; weights: {"home": (bloc, samples),
+    "home_total": their sum, "markets": (market, samples) GDP shares of the two third-country
+    markets}; installed: (market, stack, samples) shares abroad.
+    """
+    home = weights["home"] * adoption
+    home_total = home[0] + home[1]
+    abar = home_total / weights["home_total"]
+    spend = weights["markets"] * abar  # (market, samples)
+    revenue = home + spend[0] * installed[0] + spend[1] * installed[1]
+    return revenue / (home_total + spend[0] + spend[1])
+
+
+def investment_multiplier(revenue_share, revenue_share0, elasticity, on):
+    """(pi / pi0) ** (eta * on): 1 at the start, and always 1 with the feedback off."""
+    return np.exp(elasticity * on * np.log(np.maximum(revenue_share, 1e-9) / revenue_share0))

@@ -1,0 +1,415 @@
+"""The monthly loop: both blocs' compute, capability, fronts and counter-moves, month by month.
+
+`baseline_flows` applies the supply mechanisms once to (months, samples) arrays: what each bloc
+would produce, import and smuggle on the baseline projections. `simulate` then steps through the
+months. Each month it reads the state (stocks, training runs, algorithmic efficiency, adoption,
+installed market shares, fired triggers), computes capability for the leader then the follower,
+moves the fronts, and scales next month's inflows by the revenue feedback and the counter-moves:
+
+    inflow_us(t) = P_us(t) * invest_us(t) * retaliation(t)
+    inflow_cn(t) = P_cn(t) * buildout(t)
+                   + (E(t) * invest_cn(t) * stockpile(t) + S(t)) * invest_us(t) * retaliation(t)
+
+with P production, E legal exports and S smuggling on the baseline (E and S are shares of US
+output, so they follow it). All arrays are (samples,) inside the loop; outputs are (months,
+samples).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from ailead.model import (
+    access,
+    adoption,
+    compute,
+    distillation,
+    feedback,
+    loop,
+    markets,
+    resilience,
+    responses,
+)
+
+MARKET_KEYS = {"developed": "developed", "global-south": "global_south"}
+
+
+def baseline_flows(p: dict[str, np.ndarray], levers: dict[str, np.ndarray], n_months: int):
+    """Production, legal exports and smuggling for every month on the baseline projections."""
+    month = np.arange(n_months, dtype=float)[:, None]
+    years = (month - 5.5) / 12.0  # production parameters describe mid-2025
+    prod_us = compute.us_production(
+        p["us_production_2025"], p["us_production_growth"], p["us_production_growth_decline"], years
+    )
+    wafers = compute.wafer_capacity(
+        p["cn_advanced_wafers_2025"], p["cn_wafer_growth"], levers["sme_control"]
+    )
+    hbm = compute.hbm_inflow(
+        p["cn_hbm_domestic_2025"],
+        p["cn_hbm_domestic_growth"],
+        p["cn_hbm_import_potential"],
+        levers["hbm_control"],
+        years,
+    ) + compute.hbm_stockpile_drawdown(
+        p["cn_hbm_stockpile_2025"], p["cn_hbm_stockpile_months"], month
+    )
+    chips_cn = compute.domestic_chips(
+        wafers,
+        p["cn_ai_wafer_share"],
+        p["cn_dies_per_wafer"],
+        compute.die_yield(p["cn_die_yield"], p["cn_yield_gain"], p["cn_yield_ceiling"], years),
+        p["cn_dies_per_chip"],
+        hbm,
+        p["cn_hbm_stacks_per_chip"],
+    )
+    exports = compute.legal_exports(
+        prod_us,
+        p["cn_import_demand_share"],
+        levers["export_threshold_tpp"],
+        (p["h20_tpp"], p["h200_tpp"], p["b200_tpp"]),
+        p["b200_tpp"] * p["us_chip_perf_growth"] ** years,
+    )
+    return {
+        "production_us": prod_us,
+        "production_cn": chips_cn * p["cn_chip_h100e_2025"] * p["cn_chip_perf_growth"] ** years,
+        "exports": exports,
+        "smuggled": access.smuggled(
+            prod_us, p["smuggling_share_unenforced"], levers["smuggling_enforcement"]
+        ),
+    }
+
+
+def _lagged(history, row, lag_whole, lag_frac, cols):
+    """The leader's path read `lag` months before month `row` of a padded history.
+
+    history: (pad + months, samples), rows before `pad` hold the backward extension. With
+    lag = d + f (d whole, 0 <= f < 1): (1 - f) * I(t - d) + f * I(t - d - 1).
+    """
+    i = row - lag_whole
+    return (1.0 - lag_frac) * history[i, cols] + lag_frac * history[i - 1, cols]
+
+
+def _lead_estimate(history, row, cap_cn, history_slope):
+    """The lead [months] as the gap over the leader's growth in the last year: 12 dI / g.
+
+    Used only by triggers inside the loop; the reported lead is computed exactly afterwards.
+    """
+    growth = history[row] - history[row - 12]  # OOM over the last 12 months (padding included)
+    return 12.0 * (history[row] - cap_cn) / np.maximum(growth, 1e-6)
+
+
+def _home_step(h, adopt, accessible, gain):
+    """One month of both blocs' adoption, arrays (bloc, samples): the next month's adoption."""
+    log_price = adoption.log_inference_price(
+        accessible, h["accessible0"], adopt, h["adoption0"], h["scarcity"]
+    )
+    rate = adoption.diffusion_multiplier(
+        h["push"], gain, h["k_capability"], log_price, h["k_price"]
+    )
+    return adoption.bass_step(adopt, h["innovation"], h["imitation"], rate)
+
+
+def _resilience(p, adoption_path, gain_path):
+    """Resilience per month from the adoption and capability-gain paths (months, bloc, samples)."""
+    change = np.diff(adoption_path, axis=0, append=adoption_path[-1:])
+    change[-1] = change[-2]  # the last month's step is not simulated: carry the one before
+    pace = resilience.displacement_pace(
+        change, p["task_exposure_share"], gain_path, p["displacement_capability_elasticity"]
+    )
+    capacity = np.stack([p["adaptation_capacity_us"], p["adaptation_capacity_cn"]])
+    return resilience.resilience_index(capacity, pace)
+
+
+def _home_constants(p, accessible0):
+    """Per-bloc parameters stacked as (bloc, samples) or broadcastable."""
+    return {
+        "accessible0": accessible0,
+        "adoption0": np.stack([p["adoption_us_2025"], p["adoption_cn_2025"]]),
+        "push": np.stack([p["us_adoption_push"], p["cn_adoption_push"]]),
+        "scarcity": p["inference_scarcity"],
+        "k_capability": p["adoption_capability_elasticity"],
+        "k_price": p["adoption_price_elasticity"],
+        "innovation": p["bass_innovation"],
+        "imitation": p["bass_imitation"],
+    }
+
+
+def _market_constants(p):
+    """Market parameters: arrays (market, stack, samples) or (stack, samples)."""
+    ones = np.ones_like(p["cn_trust_developed"])
+    keys = MARKET_KEYS.values()
+    return {
+        "trust": np.stack([np.stack([ones, p[f"cn_trust_{k}"]]) for k in keys]),
+        "installed0": np.stack(
+            [
+                np.stack([p[f"market_share_us_{k}_2025"], p[f"market_share_cn_{k}_2025"]])
+                for k in keys
+            ]
+        ),
+        "promo": np.stack([p["us_export_promotion"], p["cn_export_promotion"]]),
+        "subsidy": np.stack([p["us_export_subsidy"], p["cn_export_subsidy"]]),
+        "open_discount": p["open_weight_price_discount"],
+        "switching": p["market_switching_rate"],
+        "b": {
+            "cap": p["market_capability_weight"],
+            "price": p["market_price_weight"],
+            "onprem": p["market_onprem_weight"],
+            "promo": p["market_promotion_weight"],
+            "net": p["market_network_weight"],
+        },
+        "weights": {
+            "home": np.stack([p["gdp_share_us"], p["gdp_share_cn"]]),
+            "home_total": p["gdp_share_us"] + p["gdp_share_cn"],
+            "markets": np.stack([p[f"gdp_share_{k}"] for k in keys]),
+        },
+    }
+
+
+def _utility(m, gain, open_share, installed):
+    """Stack utilities abroad less the market constants, (market, stack, samples)."""
+    price = markets.stack_price(m["subsidy"], m["promo"], m["open_discount"], open_share)
+    return markets.drivers(gain, m["trust"], price, open_share, m["promo"], installed, m["b"])
+
+
+def simulate(
+    p: dict[str, np.ndarray],
+    levers: dict[str, np.ndarray],
+    n_months: int,
+    on_month: Callable[[int], None] | None = None,
+) -> dict[str, np.ndarray]:
+    """Run the model from the anchor. Parameter arrays (samples,); outputs (months, ...)."""
+    base = baseline_flows(p, levers, n_months)
+    on = p["prc_responses"]
+    stockpile = responses.stockpile_factor(
+        responses.announced_fall(
+            base["exports"], p["control_announcement_months"], p["cn_stockpile_trigger"]
+        ),
+        p["cn_stockpile_surge"],
+        on,
+    )
+    n = base["production_us"].shape[1]
+    out = {key: np.empty((n_months, *shape, n)) for key, shape in _RECORDED.items()}
+    slope = p["frontier_growth_history"]
+    m = _market_constants(p)
+    cols = np.arange(n)
+    lag_whole = np.floor(p["distillation_lag_months"]).astype(int)
+    lag_frac = p["distillation_lag_months"] - lag_whole
+    pad = int(lag_whole.max()) + 13  # room for the lag and for a year of growth before month 0
+    history = np.empty((pad + n_months, n))  # the leader's capability, padded backwards
+
+    def run_flop(accessible, bloc):
+        return loop.largest_run_flop(
+            accessible,
+            p[f"largest_run_share_{bloc}"],
+            p["training_utilisation"],
+            p["training_duration_months"],
+            p["h100_flops"],
+        )
+
+    k_us, k_cn = p["us_compute_stock_2025"], p["cn_compute_stock_2025"]
+    best_us = best_cn = best_cap = np.full(n, -np.inf)
+    eff_us = np.zeros(n)
+    gain, accessible, chosen_shares = np.empty((2, n)), np.empty((2, n)), np.empty((2, 2, n))
+    open_share = np.stack([p["us_open_weight_share"], np.empty(n)])
+    adopt = m_installed = None
+    fired = {key: np.full(n, responses.NEVER) for key in ("buildout", "open", "retaliation")}
+    fired_any = dict.fromkeys(fired, False)
+    retaliation_level = p["cn_retaliation_trigger"] * base["exports"][0]
+    for t in range(n_months):
+        row = pad + t
+        remote = access.remote_access(
+            k_us,
+            p["overseas_share_of_us_compute"],
+            p["remote_rentable_share"],
+            levers["remote_access_rule"][t],
+            p["remote_closure_leakage"],
+        )
+        acc_us, acc_cn = k_us, k_cn + remote
+        best_us = np.maximum(best_us, run_flop(acc_us, "us"))
+        best_cn = np.maximum(best_cn, run_flop(acc_cn, "cn"))
+
+        # The leader: the US frontier at the base rate times its AI-R&D speed-up.
+        cap_us = loop.capability(best_us, eff_us)
+        history[row] = cap_us
+        if t == 0:
+            history[:pad] = cap_us + slope * (np.arange(-pad, 0)[:, None] / 12.0)
+            speedup_mid = cap_us + p["ai_rnd_speedup_midpoint"]
+            cap_us0 = cap_us
+        speed_us = loop.ai_rnd_speedup(
+            cap_us, speedup_mid, p["ai_rnd_speedup_width"], p["ai_rnd_speedup_max"]
+        )
+
+        # The follower: own capability, distillation towards the leader's lagged path.
+        ceiling = _lagged(history, row, lag_whole, lag_frac, cols)
+        deterrence = levers["distillation_deterrence"][t]
+        closure = distillation.gap_closure(
+            p["distillation_gap_closure"],
+            deterrence,
+            best_cn / best_us,
+            p["distillation_min_run_ratio"],
+        )
+        if t == 0:
+            # Starting efficiency: the PRC trails the US by the observed lead.
+            cap_cn0 = cap_us0 - slope * p["initial_lead_months"] / 12.0
+            eff_cn = distillation.own_capability_for(cap_cn0, closure, ceiling) - np.log10(best_cn)
+        own = loop.capability(best_cn, eff_cn)
+        distilled = distillation.distilled_capability(own, closure, ceiling)
+        best_cap = np.maximum(best_cap, distilled)
+        speed_cn = loop.ai_rnd_speedup(
+            distillation.research_capability(best_cap, cap_us, deterrence),
+            speedup_mid,
+            p["ai_rnd_speedup_width"],
+            p["ai_rnd_speedup_max"],
+        )
+        gain[0], gain[1] = cap_us - cap_us0, best_cap - cap_cn0
+        lead_now = _lead_estimate(history, row, best_cap, slope)
+
+        # Fronts: adoption and resilience at home, shares abroad, revenue and investment.
+        accessible[0], accessible[1] = acc_us, acc_cn
+        if t == 0:
+            home = _home_constants(p, accessible.copy())
+            adopt, m_installed = home["adoption0"], m["installed0"]
+        open_share[1] = (
+            responses.open_weight_share(
+                fired["open"], p["cn_open_weight_share"], p["cn_open_weight_max"], on
+            )
+            if fired_any["open"]
+            else p["cn_open_weight_share"]
+        )
+        out["adoption"][t] = adopt
+        out["gain_since_start"][t] = gain
+        adopt = _home_step(home, adopt, accessible, gain)
+        utility = _utility(m, gain, open_share, m_installed)
+        if t == 0:
+            constants = markets.calibrated_constants(
+                m_installed[:, 0], m_installed[:, 1], utility[:, 0], utility[:, 1]
+            )
+        chosen = markets.logit_shares(constants[0] + utility[:, 0], constants[1] + utility[:, 1])
+        out["market_share"][t] = m_installed
+        pi = feedback.revenue_shares(out["adoption"][t], m["weights"], m_installed)
+        chosen_shares[:, 0], chosen_shares[:, 1] = chosen[0], chosen[1]
+        m_installed = markets.adjust(m_installed, chosen_shares, m["switching"])
+        if t == 0:
+            pi0 = pi
+        invest = feedback.investment_multiplier(
+            pi, pi0, p["revenue_investment_elasticity"], p["revenue_feedback"]
+        )
+
+        # Counter-moves in force this month (computed only once a trigger has fired).
+        retaliation = buildout = 1.0
+        if fired_any["retaliation"]:
+            retaliation = responses.retaliation_factor(
+                fired["retaliation"], p["cn_retaliation_cost"], on
+            )
+        if fired_any["buildout"]:
+            buildout = responses.buildout_factor(
+                fired["buildout"], t, p["cn_buildout_boost"], p["cn_buildout_delay_months"], on
+            )
+        us_output = invest[0] * retaliation
+        production_us = base["production_us"][t] * us_output
+        production_cn = base["production_cn"][t] * buildout
+        exports = base["exports"][t] * us_output * invest[1] * stockpile[t]
+        smuggled = base["smuggled"][t] * us_output
+        for key, value in (
+            ("capability_us", cap_us),
+            ("stock_us", k_us),
+            ("stock_cn", k_cn),
+            ("remote", remote),
+            ("run_us", best_us),
+            ("run_cn", best_cn),
+            ("log_eff_us", eff_us),
+            ("log_eff_cn", eff_cn),
+            ("speedup_us", speed_us),
+            ("speedup_cn", speed_cn),
+            ("gain", distilled - own),
+            ("capability_cn", best_cap),
+            ("revenue_share", pi),
+            ("open_weight_share", open_share),
+            ("production_us", production_us),
+            ("production_cn", production_cn),
+            ("exports", exports),
+            ("smuggled", smuggled),
+        ):
+            out[key][t] = value
+
+        for key, condition in (
+            ("buildout", acc_us >= p["cn_buildout_trigger_ratio"] * acc_cn),
+            ("open", lead_now >= p["cn_open_weight_trigger_lead"]),
+            ("retaliation", exports < retaliation_level),
+        ):
+            if condition.any():
+                fired[key] = responses.latch(fired[key], condition, t)
+                fired_any[key] = True
+        k_us = compute.stock_next(k_us, production_us, p["hardware_lifetime_years"])
+        k_cn = compute.stock_next(
+            k_cn, production_cn + exports + smuggled, p["hardware_lifetime_years"]
+        )
+        growth_us = loop.algorithmic_growth(
+            p["algorithmic_progress"], 1.0, 1.0, p["experiment_compute_elasticity"], speed_us
+        )
+        growth_cn = loop.algorithmic_growth(
+            p["algorithmic_progress"], acc_cn, acc_us, p["experiment_compute_elasticity"], speed_cn
+        ) + loop.spillover(eff_us, eff_cn, p["algorithmic_spillover"])
+        eff_us, eff_cn = eff_us + growth_us / 12.0, eff_cn + growth_cn / 12.0
+        if on_month is not None:
+            on_month(t)
+    out["accessible_us"], out["accessible_cn"] = out["stock_us"], out["stock_cn"] + out["remote"]
+    out["resilience"] = _resilience(p, out["adoption"], out["gain_since_start"])
+    out["response_active"] = _responses_in_force(p, stockpile, fired, n_months)
+    return out
+
+
+def _responses_in_force(p, stockpile, fired, n_months):
+    """(months, response, samples): 1 where a counter-move changed that month's flows.
+
+    A trigger latched in month t acts from month t + 1 (the build-out after its delay too).
+    """
+    t = np.arange(n_months, dtype=float)[:, None]
+    on = p["prc_responses"] > 0
+    return np.stack(
+        [
+            stockpile > 1.0,
+            on
+            & (p["cn_buildout_boost"] > 0)
+            & (t > fired["buildout"] + p["cn_buildout_delay_months"]),
+            on & (p["cn_open_weight_max"] != p["cn_open_weight_share"]) & (t > fired["open"]),
+            on & (p["cn_retaliation_cost"] > 0) & (t > fired["retaliation"]),
+        ],
+        axis=1,
+    ).astype(float)
+
+
+# Recorded outputs and their shape per month besides samples: () scalar per sample, (2,) per
+# bloc or stack, (2, 2) per market and stack, (4,) per counter-move.
+_RECORDED = {
+    **{
+        key: ()
+        for key in (
+            "capability_us",
+            "capability_cn",
+            "stock_us",
+            "stock_cn",
+            "remote",
+            "accessible_us",
+            "accessible_cn",
+            "run_us",
+            "run_cn",
+            "log_eff_us",
+            "log_eff_cn",
+            "speedup_us",
+            "speedup_cn",
+            "gain",
+            "production_us",
+            "production_cn",
+            "exports",
+            "smuggled",
+        )
+    },
+    "adoption": (2,),
+    "gain_since_start": (2,),
+    "revenue_share": (2,),
+    "open_weight_share": (2,),
+    "market_share": (2, 2),
+}
