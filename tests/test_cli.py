@@ -228,3 +228,19 @@ def test_bad_scenario_file_is_one_plain_line_saying_what_is_wrong(tmp_path, text
 def test_bad_format_is_a_usage_error():
     result = invoke("run", "status-quo", "--format", "xml")
     assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_run_saves_to_the_store_and_exports_without_overwriting(tmp_path, monkeypatch):
+    monkeypatch.setenv("AILEAD_HOME", str(tmp_path))
+    out = tmp_path / "run.nc"
+    ok("run", "us-lead", "-n", "8", "--save", "--name", "first", "-o", str(out))
+    listed = json.loads(ok("runs", "list", "-f", "json").stdout)
+    assert [r["name"] for r in listed] == ["first"]
+    assert out.stat().st_size > 0
+    before = out.read_bytes()
+    again = invoke("run", "us-lead", "-o", str(out))
+    assert again.exit_code == 2 and "already exists" in again.output
+    assert out.read_bytes() == before
+    taken = invoke("run", "us-lead", "--save", "--name", "first")
+    assert taken.exit_code == 2 and "Traceback" not in taken.output
+    assert invoke("run", "us-lead", "--name", "x").exit_code == 2

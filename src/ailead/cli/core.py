@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import pandas as pd
@@ -24,7 +25,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from ailead import AileadError, __version__, load_registry, load_scenario, presets
+from ailead import AileadError, __version__, export, load_registry, load_scenario, presets, store
 from ailead import run as run_model
 from ailead.registry import LEVELS, SWITCHES
 from ailead.scenario import Scenario, month_index
@@ -215,6 +216,16 @@ def run_cmd(
     seed: SeedOpt = 0,
     fmt: FormatOpt = Format.table,
     settings: SetOpt = None,
+    save: Annotated[
+        bool, typer.Option("--save", help="Keep the run in the run store ($AILEAD_HOME).")
+    ] = False,
+    name: Annotated[
+        str | None, typer.Option("--name", help="A unique name for the saved run (with --save).")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Write the full result: .nc, .parquet or .csv."),
+    ] = None,
 ) -> None:
     """Run one scenario and show its headline metrics at the target month.
 
@@ -222,8 +233,18 @@ def run_cmd(
 
     json: the same as one object. csv: monthly medians of every series, one row per month.
     """
+    if name is not None and not save:
+        raise AileadError("--name: give --save too; a name labels a saved run")
+    store.check_name(name)
+    if out is not None:
+        export.check_export_path(out)
     res = _simulate(_scenario(scenario, _parse_settings(settings)), samples, seed)
     sc, info = res["sc"], res["info"]
+    if save:
+        run_id = store.save_run(res["ds"], name=name)
+        print(f"saved run {run_id}" + (f" as {name}" if name else ""), file=sys.stderr)
+    if out is not None:
+        print(f"wrote {export.export(res['ds'], out)}", file=sys.stderr)
     if fmt is Format.json:
         _echo_json({"scenario": sc.name, "samples": samples, "seed": seed, **info})
         return

@@ -1,0 +1,47 @@
+"""Reports: one self-contained HTML file (interactive charts inline) or a PDF, same content.
+
+>>> from ailead.report import build_report, write_report
+>>> write_report(build_report([load_scenario("us-lead")], samples=500), "report.html")
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ailead.errors import AileadError
+from ailead.report.content import Report, Section, build_report
+
+FORMATS = (".html", ".pdf")
+
+
+def check_report_path(path: str | os.PathLike[str]) -> Path:
+    """The output path, if its extension names a report format and its directory exists."""
+    path = Path(path)
+    if path.suffix.lower() not in FORMATS:
+        raise AileadError(
+            f"output file {str(path)!r}: extension {path.suffix or '(none)'!r} is not supported; "
+            "allowed: .html (self-contained, interactive charts) or .pdf"
+        )
+    if not path.parent.is_dir():
+        raise AileadError(
+            f"output file {str(path)!r}: directory {str(path.parent)!r} does not exist"
+        )
+    return path
+
+
+def write_report(report: Report, path: str | os.PathLike[str]) -> Path:
+    """Write the report as HTML or PDF, chosen by the file's extension; return the path."""
+    path = check_report_path(path)
+    if path.suffix.lower() == ".pdf":
+        from ailead.report.pdf import write_pdf
+
+        write_pdf(report, path)
+    else:
+        from ailead.report.html import render_html
+
+        path.write_text(render_html(report), encoding="utf-8")
+    return path
+
+
+__all__ = ["Report", "Section", "build_report", "check_report_path", "write_report"]

@@ -1,0 +1,104 @@
+"""A report as one self-contained HTML page: tables, and interactive plotly charts inline.
+
+plotly.js is inlined once, before the first chart, so the file needs no network to view.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import plotly.graph_objects as go
+import plotly.io as pio
+from plotly.colors import hex_to_rgb, qualitative
+
+from ailead.report.content import Fan, Report, Section
+
+COLORS = qualitative.D3
+STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; color: #222;
+       padding: 0 1rem; line-height: 1.45; }
+h1 { font-size: 1.6rem; margin-bottom: .2rem; }
+h2 { font-size: 1.25rem; margin-top: 2.2rem; border-bottom: 1px solid #ccc; }
+.subtitle { color: #555; margin-top: 0; }
+table { border-collapse: collapse; font-size: .85rem; margin: .6rem 0; }
+th, td { border-bottom: 1px solid #e3e3e3; padding: .25rem .6rem; text-align: left;
+         vertical-align: top; }
+th { background: #f4f4f4; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(30rem, 1fr)); gap: 1rem; }
+"""
+
+
+def render_html(report: Report) -> str:
+    """The whole page as text."""
+    body = [
+        f"<h1>{escape(report.title)}</h1>",
+        f'<p class="subtitle">{escape(report.subtitle)}</p>',
+    ]
+    charts = 0
+    for section in report.sections:
+        body.append(_section(section, first_chart=charts == 0))
+        charts += len(section.fans)
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{escape(report.title)}</title>\n<style>{STYLE}</style>\n</head>\n"
+        "<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
+    )
+
+
+def _section(section: Section, first_chart: bool) -> str:
+    parts = [f"<section>\n<h2>{escape(section.heading)}</h2>"]
+    parts += [f"<p>{escape(text)}</p>" for text in section.paragraphs]
+    if section.table is not None:
+        parts.append(section.table.to_html(index=False, border=0, escape=True))
+    if section.fans:
+        charts = [
+            pio.to_html(
+                fan_figure(fan),
+                include_plotlyjs=first_chart and i == 0,
+                full_html=False,
+                config={"displaylogo": False, "responsive": True},
+            )
+            for i, fan in enumerate(section.fans)
+        ]
+        parts.append('<div class="charts">' + "\n".join(charts) + "</div>")
+    return "\n".join(parts) + "\n</section>"
+
+
+def _rgba(color: str, alpha: float) -> str:
+    r, g, b = hex_to_rgb(color)
+    return f"rgba({r}, {g}, {b}, {alpha})"
+
+
+def fan_figure(fan: Fan) -> go.Figure:
+    """Median line with 50% and 90% bands for each scenario, overlaid."""
+    fig = go.Figure()
+    for k, (name, q) in enumerate(fan.bands.items()):
+        color = COLORS[k % len(COLORS)]
+        months = list(q.index.to_pydatetime())
+        for low, high, alpha in (("p5", "p95", 0.15), ("p25", "p75", 0.3)):
+            fig.add_trace(
+                go.Scatter(
+                    x=months + months[::-1],
+                    y=list(q[high]) + list(q[low])[::-1],
+                    fill="toself",
+                    fillcolor=_rgba(color, alpha),
+                    line={"width": 0},
+                    hoverinfo="skip",
+                    legendgroup=name,
+                    showlegend=False,
+                    name=f"{name} {low}-{high}",
+                )
+            )
+        fig.add_trace(
+            go.Scatter(x=months, y=q["p50"], name=name, legendgroup=name, line={"color": color})
+        )
+    fig.update_layout(
+        title=fan.spec.title,
+        yaxis_title=fan.unit,
+        yaxis_type="log" if fan.spec.log else "linear",
+        template="plotly_white",
+        height=380,
+        margin={"l": 60, "r": 20, "t": 50, "b": 40},
+        legend={"orientation": "h", "y": -0.15},
+    )
+    return fig
