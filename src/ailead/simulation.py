@@ -167,10 +167,10 @@ def _market_constants(p):
     }
 
 
-def _utility(m, gain, open_share, installed):
-    """Stack utilities abroad less the market constants, (market, stack, samples)."""
+def _policy_utility(m, open_share):
+    """Stack utilities abroad from price, open weights and promotion, (stack, samples)."""
     price = markets.stack_price(m["subsidy"], m["promo"], m["open_discount"], open_share)
-    return markets.drivers(gain, m["trust"], price, open_share, m["promo"], installed, m["b"])
+    return markets.policy_utility(price, open_share, m["promo"], m["b"])
 
 
 def simulate(
@@ -213,7 +213,7 @@ def simulate(
     eff_us = np.zeros(n)
     gain, accessible, chosen_shares = np.empty((2, n)), np.empty((2, n)), np.empty((2, 2, n))
     open_share = np.stack([p["us_open_weight_share"], np.empty(n)])
-    adopt = m_installed = None
+    adopt = m_installed = policy_utility = None
     fired = {key: np.full(n, responses.NEVER) for key in ("buildout", "open", "retaliation")}
     fired_any = dict.fromkeys(fired, False)
     retaliation_level = p["cn_retaliation_trigger"] * base["exports"][0]
@@ -281,7 +281,9 @@ def simulate(
         out["adoption"][t] = adopt
         out["gain_since_start"][t] = gain
         adopt = _home_step(home, adopt, accessible, gain)
-        utility = _utility(m, gain, open_share, m_installed)
+        if policy_utility is None:
+            policy_utility = _policy_utility(m, open_share)
+        utility = policy_utility + markets.market_utility(gain, m["trust"], m_installed, m["b"])
         if t == 0:
             constants = markets.calibrated_constants(
                 m_installed[:, 0], m_installed[:, 1], utility[:, 0], utility[:, 1]
@@ -339,9 +341,11 @@ def simulate(
             ("open", lead_now >= p["cn_open_weight_trigger_lead"]),
             ("retaliation", exports < retaliation_level),
         ):
-            if condition.any():
+            if np.count_nonzero(condition):
                 fired[key] = responses.latch(fired[key], condition, t)
                 fired_any[key] = True
+                if key == "open":
+                    policy_utility = None  # the open-weight share changes next month
         k_us = compute.stock_next(k_us, production_us, p["hardware_lifetime_years"])
         k_cn = compute.stock_next(
             k_cn, production_cn + exports + smuggled, p["hardware_lifetime_years"]

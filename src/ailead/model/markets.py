@@ -11,7 +11,8 @@ market's trust in that stack; price_s falls with export subsidies and open weigh
 share of the stack's frontier released as open weights (on-premises deployability); promo_s the
 export-promotion effort in [0, 1]; the last term is the installed-base network effect, so early
 share compounds. The constants k[m, s] are set so that the choice at the start reproduces the
-observed 2025 shares. The installed base moves towards the choice at the switching rate c [1/month]:
+observed 2025 shares. `policy_utility` holds the terms that move only with policy (price,
+open weights, promotion) and `market_utility` those that move every month. The installed base moves towards the choice at the switching rate c [1/month]:
 
     share(t+1) = share(t) + c * (sigma(V(t)) - share(t)),
 
@@ -48,15 +49,17 @@ def stack_price(subsidy, promotion, open_discount, open_share):
     return (1.0 - subsidy * promotion) * (1.0 - open_discount * open_share)
 
 
-def drivers(capability_gain, trust, price, open_share, promotion, installed, b):
-    """The non-constant part of a stack's utility; `b` maps coefficient names to arrays."""
-    return (
-        b["cap"] * trust * capability_gain
-        - b["price"] * np.log(price)
-        + b["onprem"] * open_share
-        + b["promo"] * promotion
-        + b["net"] * installed
-    )
+def policy_utility(price, open_share, promotion, b):
+    """The part of a stack's utility that moves only with policy: price, open weights, promotion.
+
+    -b_price ln(price) + b_onprem open + b_promo promo.
+    """
+    return -b["price"] * np.log(price) + b["onprem"] * open_share + b["promo"] * promotion
+
+
+def market_utility(capability_gain, trust, installed, b):
+    """The part that moves every month: b_cap trust dI + b_net share."""
+    return b["cap"] * trust * capability_gain + b["net"] * installed
 
 
 def adjust(installed, chosen, switching_rate):
