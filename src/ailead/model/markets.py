@@ -12,7 +12,8 @@ share of the stack's frontier released as open weights (on-premises deployabilit
 export-promotion effort in [0, 1]; the last term is the installed-base network effect, so early
 share compounds. The constants k[m, s] are set so that the choice at the start reproduces the
 observed 2025 shares. `policy_utility` holds the terms that move only with policy (price,
-open weights, promotion) and `market_utility` those that move every month. The installed base moves towards the choice at the switching rate c [1/month]:
+open weights, promotion) and `market_utility` those that move every month. The installed base
+moves towards the choice at the switching rate c [1/month]:
 
     share(t+1) = share(t) + c * (sigma(V(t)) - share(t)),
 
