@@ -1,5 +1,6 @@
 """Scenario files: presets, `extends`, and plain errors for bad input."""
 
+import numpy as np
 import pytest
 
 from ailead.errors import AileadError
@@ -113,3 +114,36 @@ def test_the_readme_scenario_example_loads(tmp_path):
     path.write_text(example)
     sc = load_scenario(str(path))
     assert sc.switches["access"] == 1.0 and sc.parameters["algorithmic_progress"] == 0.6
+
+
+def test_the_anchor_moves_the_initial_state_and_the_time_axis():
+    from ailead import run
+
+    sc = load_scenario(
+        {
+            "name": "from-2023",
+            "anchor": "2023-01",
+            "start": "2023-01",
+            "end": "2025-12",
+            "target": "2025-12",
+            "policy_start": "2023-01",
+        }
+    )
+    assert sc.month("2023-01") == 0 and sc.month("2025-12") == 35
+    ds = run(sc)
+    assert str(ds.time.values[0])[:7] == "2023-01" and ds.sizes["time"] == 36
+    # The same initial state from a later anchor gives the same path, shifted in time.
+    later = run(
+        {
+            **sc.model_dump(),
+            "anchor": "2025-01",
+            "start": "2025-01",
+            "end": "2027-12",
+            "target": "2027-12",
+            "policy_start": "2025-01",
+            "name": "x",
+        }
+    )
+    np.testing.assert_allclose(ds["lead_months"].values, later["lead_months"].values)
+    with pytest.raises(AileadError, match="before the anchor"):
+        load_scenario({"name": "x", "anchor": "2025-01", "start": "2024-12"})

@@ -20,7 +20,7 @@ from ailead.model import lead, loop, security
 from ailead.model.markets import MARKETS, SUPPLIERS
 from ailead.policy import lever_schedules
 from ailead.registry import SWITCHES, load_registry
-from ailead.scenario import Scenario, load_scenario, month_index
+from ailead.scenario import Scenario, load_scenario
 from ailead.simulation import simulate
 from ailead.verdict import classify
 
@@ -154,11 +154,11 @@ def run_parameters(
         raise AileadError(f"parameters: missing values for {', '.join(sorted(missing))}")
     samples = len(next(iter(params.values())))
     params = {**params, **{k: np.full(samples, v) for k, v in sc.parameters.items()}}
-    n_months = month_index(sc.end) + 1
+    n_months = sc.month(sc.end) + 1
     levers = lever_schedules(sc, registry, params, n_months)
     out = simulate(params, levers, n_months, on_month)
 
-    first = month_index(sc.start)
+    first = sc.month(sc.start)
     cap = _by_bloc(out, "capability")
     lead_m = lead.lead_months(
         out["capability_us"].T, out["capability_cn"].T, params["frontier_growth_history"]
@@ -232,7 +232,7 @@ def run_parameters(
         **_front_variables(out, params, lead_m),
     }
     months = np.arange(first, n_months)
-    time = np.array([np.datetime64("2025-01", "M") + int(m) for m in months]).astype(
+    time = np.array([np.datetime64(sc.anchor, "M") + int(m) for m in months]).astype(
         "datetime64[ns]"
     )
     variables = {}
@@ -243,7 +243,7 @@ def run_parameters(
         variables[name] = xr.Variable(
             dims, values[:, first:], {"units": unit, "description": description}
         )
-    target = month_index(sc.target)
+    target = sc.month(sc.target)
     before = max(target - sc.verdict.growth_window_months, 0)
     variables["outcome"] = xr.Variable(
         "sample",

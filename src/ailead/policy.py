@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ailead.registry import Registry
-from ailead.scenario import Scenario, month_index
+from ailead.scenario import Scenario
 
 RAMP_PARAMETER = {s: f"{s}_policy_ramp_months" for s in ("compute", "access", "distillation")}
 
@@ -31,7 +31,7 @@ def lever_schedules(
 ) -> dict[str, np.ndarray]:
     """Lever values, arrays of shape (months, samples), months counted from the anchor."""
     t = np.arange(n_months, dtype=float)[:, None]
-    t0 = month_index(scenario.policy_start)
+    t0 = scenario.month(scenario.policy_start)
     out = {}
     for name, target in lever_targets(scenario, registry).items():
         p = registry.parameters[name]

@@ -21,7 +21,7 @@ from ailead.registry import LEVELS, SWITCHES, load_registry
 from ailead.verdict import VerdictRule
 from ailead.yamlio import load_yaml
 
-ANCHOR = "2025-01"  # the month the initial state describes (registry `*_2025` parameters)
+ANCHOR = "2025-01"  # default month the initial state describes (registry `*_2025` parameters)
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -38,6 +38,7 @@ class Scenario(BaseModel):
     name: str
     description: str = ""
     extends: str | None = None
+    anchor: str = ANCHOR
     start: str = ANCHOR
     end: str = "2030-12"
     target: str = "2028-12"
@@ -46,7 +47,7 @@ class Scenario(BaseModel):
     parameters: dict[str, float] = {}
     verdict: VerdictRule = VerdictRule()
 
-    @field_validator("start", "end", "target", "policy_start", mode="before")
+    @field_validator("anchor", "start", "end", "target", "policy_start", mode="before")
     @classmethod
     def _month(cls, value: Any) -> str:
         text = str(value)
@@ -80,10 +81,10 @@ class Scenario(BaseModel):
 
     @model_validator(mode="after")
     def _dates(self) -> Scenario:
-        if month_index(self.start) < 0:
+        if self.month(self.start) < 0:
             raise ValueError(
-                f"start {self.start} is before {ANCHOR}; allowed: {ANCHOR} or later "
-                "(the initial state describes January 2025)"
+                f"start {self.start} is before the anchor {self.anchor}; allowed: {self.anchor} "
+                "or later (the initial state describes the anchor month)"
             )
         if month_index(self.end) <= month_index(self.start):
             raise ValueError(f"end {self.end} is not after start {self.start}")
@@ -92,6 +93,10 @@ class Scenario(BaseModel):
                 f"target {self.target} is outside the run; allowed: {self.start} to {self.end}"
             )
         return self
+
+    def month(self, when: str) -> int:
+        """Months from the anchor, the month the initial state describes, to `when`."""
+        return month_index(when) - month_index(self.anchor)
 
     def with_overrides(self, settings: dict[str, str]) -> Scenario:
         """A copy with `NAME=VALUE` settings: a switch name sets a switch, any other a parameter."""

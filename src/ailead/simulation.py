@@ -39,7 +39,7 @@ MARKET_KEYS = {"developed": "developed", "global-south": "global_south"}
 def baseline_flows(p: dict[str, np.ndarray], levers: dict[str, np.ndarray], n_months: int):
     """Production, legal exports and smuggling for every month on the baseline projections."""
     month = np.arange(n_months, dtype=float)[:, None]
-    years = (month - 5.5) / 12.0  # production parameters describe mid-2025
+    years = (month - 5.5) / 12.0  # production parameters describe the middle of the first year
     prod_us = compute.us_production(
         p["us_production_2025"], p["us_production_growth"], p["us_production_growth_decline"], years
     )

@@ -28,7 +28,7 @@ from rich.text import Text
 from ailead import AileadError, __version__, export, load_registry, load_scenario, presets, store
 from ailead import run as run_model
 from ailead.registry import LEVELS, SWITCHES
-from ailead.scenario import Scenario, month_index
+from ailead.scenario import Scenario
 from ailead.summary import FRONTS, UNITS, monthly_medians, outcome_probabilities, summarize
 from ailead.verdict import OUTCOMES
 
@@ -114,7 +114,7 @@ def _progress(label: str, samples: int, months: int) -> Iterator[Callable[[int],
 
 def _simulate(sc: Scenario, samples: int, seed: int) -> dict[str, Any]:
     """Run a scenario; return its summary at the target and its description as plain data."""
-    with _progress(sc.name, samples, month_index(sc.end) + 1) as on_month:
+    with _progress(sc.name, samples, sc.month(sc.end) + 1) as on_month:
         ds = run_model(sc, samples=samples, seed=seed, on_month=on_month)
     info = {"target": sc.target, "switches": {s: sc.switches[s] for s in SWITCHES}}
     if sc.parameters:
