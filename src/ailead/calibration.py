@@ -50,7 +50,8 @@ def lead_growth_2028(ds: xr.Dataset) -> float:
     """Change of the lead over 2028, 2028-12 less 2027-12 (> 0: growing, as the verdict asks)."""
     lead = ds["lead_months"].isel(sample=0)
     return float(
-        lead.sel(time=np.datetime64("2028-12", "ns")) - lead.sel(time=np.datetime64("2027-12", "ns"))
+        lead.sel(time=np.datetime64("2028-12", "ns"))
+        - lead.sel(time=np.datetime64("2027-12", "ns"))
     )
 
 

@@ -1,0 +1,150 @@
+"""The explorer's limits: sample cap, request body size and a time limit per engine call.
+
+Limits come from the app factory or from the environment (AILEAD_MAX_SAMPLES,
+AILEAD_MAX_BODY_BYTES, AILEAD_TIMEOUT_S, AILEAD_ENGINE_THREADS). Engine calls run in a bounded
+thread pool, so the event loop keeps serving other requests while numpy works; a call that
+outlasts the time limit (queueing included) is answered with 503 and left to finish.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, fields
+from typing import Any, TypeVar
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ailead import AileadError
+
+T = TypeVar("T")
+ENV = {
+    "max_samples": "AILEAD_MAX_SAMPLES",
+    "max_body_bytes": "AILEAD_MAX_BODY_BYTES",
+    "timeout_s": "AILEAD_TIMEOUT_S",
+    "engine_threads": "AILEAD_ENGINE_THREADS",
+}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one request may ask for."""
+
+    max_samples: int = 1000
+    max_body_bytes: int = 64_000
+    timeout_s: float = 10.0
+    engine_threads: int = 4
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not value > 0:
+                raise AileadError(f"limit {f.name}: value {value!r} is not allowed; allowed: > 0")
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Limits:
+        """Limits from environment variables; those not set keep their defaults."""
+        environ = os.environ if environ is None else environ
+        given: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = environ.get(ENV[f.name])
+            if raw is None:
+                continue
+            kind = float if f.type == "float" else int
+            try:
+                given[f.name] = kind(raw)
+            except ValueError:
+                raise AileadError(
+                    f"{ENV[f.name]}: value {raw!r} is not allowed; allowed: a positive "
+                    f"{'number' if kind is float else 'integer'}"
+                ) from None
+        return cls(**given)
+
+
+class RunTimeout(Exception):
+    """An engine call outlasted the time limit."""
+
+
+class EngineRunner:
+    """Run blocking engine calls in a bounded thread pool under a time limit.
+
+    The pool starts with the first call and stops at `shutdown` (the app's lifespan end); a
+    call after that starts a new one.
+    """
+
+    def __init__(self, threads: int, timeout_s: float) -> None:
+        self.threads = threads
+        self.timeout_s = timeout_s
+        self._pool: ThreadPoolExecutor | None = None
+
+    async def __call__(self, func: Callable[..., T], *args: Any) -> T:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="ailead-engine")
+        future = asyncio.wrap_future(self._pool.submit(func, *args))
+        try:
+            return await asyncio.wait_for(future, self.timeout_s)
+        except TimeoutError:
+            raise RunTimeout(
+                f"the run took longer than the {self.timeout_s:g} s limit; "
+                "allowed: fewer samples, or try again when the server is less busy"
+            ) from None
+
+    def shutdown(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+
+class BodySizeLimit:
+    """ASGI middleware: answer 413 with a plain JSON message when a body exceeds `max_bytes`.
+
+    The body is read (up to the limit) before the app sees it, so a missing or false
+    Content-Length cannot get a larger body through. (FastAPI's own `max_body_size` answers
+    with text, outside the app's error handlers, and cannot say what is allowed.)
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length", b"0")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(send, f"{int(declared)} bytes")
+            return
+        body, more = b"", True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client went away
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > self.max_bytes:
+                await self._refuse(send, f"more than {self.max_bytes} bytes")
+                return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, send: Send, size: str) -> None:
+        detail = f"request body: {size} is too large; allowed: at most {self.max_bytes} bytes"
+        payload = json.dumps({"detail": detail}).encode()
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", b"%d" % len(payload)),
+        ]
+        await send({"type": "http.response.start", "status": 413, "headers": headers})
+        await send({"type": "http.response.body", "body": payload})

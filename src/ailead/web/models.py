@@ -1,0 +1,220 @@
+"""Request and response models of the web API (pydantic; they make the OpenAPI schema).
+
+Requests are checked twice: here for shape (types, counts, the sample cap), then by ailead itself
+for meaning (switch levels, parameter names and bounds, dates), so that every refusal names the
+field, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, create_model
+
+from ailead.registry import LEVELS
+from ailead.scenario import presets
+
+PRESETS = tuple(presets())
+SwitchName = Literal["compute", "access", "distillation"]
+Level = Annotated[
+    float | str,
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 1},
+                {"type": "string", "enum": list(LEVELS)},
+            ],
+            "description": "off, status-quo, strong or a strength in [0, 1]",
+        }
+    ),
+]
+ParameterValue = Annotated[
+    float | str,
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "number"}, {"type": "string"}],
+            "description": "a number within the parameter's bounds, or one of its named values",
+        }
+    ),
+]
+PresetName = Annotated[
+    str, WithJsonSchema({"type": "string", "enum": list(PRESETS), "description": "a preset"})
+]
+Month = Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", examples=["2028-12"])]
+Seed = Annotated[int, Field(ge=0, le=2**32 - 1, description="Seed of the parameter draws.")]
+
+
+class ScenarioSpec(BaseModel):
+    """An inline scenario: the fields of a scenario file. `extends` may name a preset only."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field("custom", max_length=100)
+    description: str | None = Field(None, max_length=2000)
+    extends: PresetName | None = None
+    start: Month | None = None
+    end: Month | None = None
+    target: Month | None = None
+    policy_start: Month | None = None
+    switches: dict[SwitchName, Level] | None = None
+    parameters: dict[str, ParameterValue] | None = Field(None, max_length=100)
+    verdict: dict[str, float] | None = Field(
+        None, description="Verdict thresholds (lead_at_least, growth_window_months, lead_at_most)."
+    )
+
+
+class ScenarioRequest(BaseModel):
+    """A scenario (a preset name or an inline scenario) and overrides applied on top of it."""
+
+    model_config = ConfigDict(extra="forbid")
+    scenario: PresetName | ScenarioSpec = "status-quo"
+    switches: dict[SwitchName, Level] = Field(
+        {}, description="Switch settings that replace the scenario's."
+    )
+    parameters: dict[str, ParameterValue] = Field(
+        {},
+        max_length=100,
+        description="Parameter values (names as in GET /api/parameters); a world parameter set "
+        "here takes this value in every sample.",
+    )
+
+
+class RunRequest(ScenarioRequest):
+    """One run: a scenario, overrides, the number of Monte Carlo samples and the seed."""
+
+    samples: int = Field(1, ge=1, description="1 = registry defaults; more = Sobol draws.")
+    seed: Seed = 0
+
+
+class CompareRequest(BaseModel):
+    """Two to four scenarios run with the same draws (same samples and seed)."""
+
+    model_config = ConfigDict(extra="forbid")
+    scenarios: list[ScenarioRequest] = Field(min_length=2, max_length=4)
+    samples: int = Field(1, ge=1)
+    seed: Seed = 0
+
+
+class SwitchesRequest(ScenarioRequest):
+    """Every combination of switch levels, run on the same draws."""
+
+    samples: int = Field(1, ge=1)
+    seed: Seed = 0
+    levels: list[Level] = Field(
+        ["off", "status-quo", "strong"],
+        min_length=2,
+        max_length=5,
+        description="Two to five distinct levels, used for each of the three switches.",
+    )
+
+
+def with_sample_cap(model: type[BaseModel], cap: int) -> type[BaseModel]:
+    """`model` with its `samples` field bounded by `cap`, so the OpenAPI schema states the cap."""
+    field = model.model_fields["samples"]
+    samples = (int, Field(1, ge=1, le=cap, description=field.description))
+    return create_model(model.__name__, __base__=model, __doc__=model.__doc__, samples=samples)
+
+
+class Quantiles(BaseModel):
+    p5: float | None
+    p50: float | None
+    p95: float | None
+
+
+class Band(BaseModel):
+    """Monthly quantiles over the samples of one series (None where undefined)."""
+
+    unit: str
+    description: str
+    p5: list[float | None]
+    p25: list[float | None]
+    p50: list[float | None]
+    p75: list[float | None]
+    p95: list[float | None]
+
+
+class RunResult(BaseModel):
+    """A run's headline metrics at the target, outcome probabilities and monthly bands."""
+
+    scenario: str
+    description: str
+    target: str
+    samples: int
+    seed: int
+    switches: dict[str, float]
+    parameters: dict[str, float]
+    summary: dict[str, Quantiles]
+    units: dict[str, str]
+    fronts: dict[str, list[str]] | None = Field(
+        description="The essay's fronts and the summary metrics that show each."
+    )
+    outcomes: dict[str, float] | None = Field(
+        description="Share of samples in each outcome at the target (when the model has them)."
+    )
+    verdict: dict[str, float] | None = Field(description="The verdict's thresholds [months].")
+    months: list[str]
+    series: dict[str, Band]
+    version: str
+    caveat: str
+
+
+class CompareResult(BaseModel):
+    results: list[RunResult]
+
+
+class ScenarioInfo(BaseModel):
+    name: str
+    description: str
+    target: str
+    switches: dict[str, float]
+    parameters: dict[str, float]
+
+
+class ParameterInfo(BaseModel):
+    """A registry parameter with its provenance; `group` is its switch, `timing` or `world`."""
+
+    name: str
+    description: str
+    unit: str
+    kind: str
+    switch: str | None
+    group: str
+    default: float
+    bounds: tuple[float, float]
+    distribution: str
+    levels: dict[str, float] | None
+    named: dict[str, float] | None
+    source: str
+    citation: str
+
+
+class SwitchCell(BaseModel):
+    compute: float
+    access: float
+    distillation: float
+    lead_p5: float | None
+    lead_p50: float | None
+    lead_p95: float | None
+    p_scenario_one: float | None
+    p_contested: float | None
+    p_scenario_two: float | None
+
+
+class SwitchesResult(BaseModel):
+    scenario: str
+    samples: int
+    seed: int
+    cells: list[SwitchCell]
+    caveat: str
+
+
+class ErrorMessage(BaseModel):
+    """One plain message naming the field, the value and what is allowed."""
+
+    detail: str
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    413: {"model": ErrorMessage, "description": "Request body too large"},
+    422: {"model": ErrorMessage, "description": "Invalid input"},
+    503: {"model": ErrorMessage, "description": "The run took longer than the time limit"},
+}

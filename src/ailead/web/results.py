@@ -1,0 +1,227 @@
+"""From an API request to a validated scenario, and from a run to the JSON the page draws.
+
+Requests never touch the file system: a scenario is a preset name or an inline mapping whose
+`extends` names a preset. Parameter draws are cached per (samples, seed): they do not depend on
+the scenario (scenario overrides replace whole columns), so a moved slider costs one engine
+pass and no resampling.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from ailead import AileadError, __version__, load_registry, load_scenario, summarize
+from ailead import summary as summary_module
+from ailead.engine import run_parameters
+from ailead.registry import SWITCHES
+from ailead.scenario import Scenario, month_index, switch_strength
+from ailead.summary import UNITS
+from ailead.web.models import PRESETS, ScenarioRequest, SwitchesRequest
+
+MAX_END = "2044-12"  # the explorer's horizon: longer runs are for the CLI
+BAND_LEVELS = {"p5": 0.05, "p25": 0.25, "p50": 0.5, "p75": 0.75, "p95": 0.95}
+SERIES = (  # the monthly variables the page draws, when the run has them
+    "lead_months",
+    "accessible_compute_h100e",
+    "capability_eci",
+    "adoption",
+    "market_share",
+    "resilience",
+    "safety_margin_months",
+    "misuse_exposure",
+    "cyber_window_months",
+)
+CAVEAT = "Results under these assumptions; not a forecast."
+
+
+def preset(name: str, where: str = "scenario") -> Scenario:
+    """A preset by name; any other string is refused (no paths)."""
+    if name not in PRESETS:
+        raise AileadError(
+            f"field '{where}': value {name!r} is not a preset; allowed: {', '.join(PRESETS)} "
+            "or an inline scenario object"
+        )
+    return _load_preset(name)
+
+
+@lru_cache(maxsize=len(PRESETS))
+def _load_preset(name: str) -> Scenario:
+    return load_scenario(name)  # a frozen model: safe to share
+
+
+def resolve(request: ScenarioRequest) -> Scenario:
+    """The request's scenario with its switch and parameter overrides applied."""
+    if isinstance(request.scenario, str):
+        base = preset(request.scenario)
+    else:
+        spec = request.scenario.model_dump(exclude_none=True)
+        if "extends" in spec:
+            preset(spec["extends"], "scenario.extends")
+        base = load_scenario(spec)
+    switches = dict(base.switches)
+    for name, level in request.switches.items():
+        switches[name] = switch_strength(level, f"field 'switches.{name}'")
+    parameters = dict(base.parameters)
+    registry = load_registry()
+    for name, raw in request.parameters.items():
+        where = f"field 'parameters.{name}'"
+        parameters[name] = registry.get(name, where).parse(raw, where)
+    if month_index(base.end) > month_index(MAX_END):
+        raise AileadError(
+            f"field 'scenario.end': value {base.end!r} is beyond the explorer's horizon; "
+            f"allowed: up to {MAX_END} (use the CLI for longer runs)"
+        )
+    return base.model_copy(update={"switches": switches, "parameters": parameters})
+
+
+@lru_cache(maxsize=16)
+def draws(samples: int, seed: int) -> dict[str, np.ndarray]:
+    """Registry draws for (samples, seed), as `ailead.run` makes them; read-only, shared."""
+    values = load_registry().sample(samples, seed)
+    for array in values.values():
+        array.flags.writeable = False
+    return values
+
+
+def simulate(scenario: Scenario, samples: int, seed: int) -> xr.Dataset:
+    """The same Dataset as `ailead.run(scenario, samples, seed)`, reusing cached draws."""
+    ds = run_parameters(scenario, draws(samples, seed))
+    ds.attrs["seed"] = seed
+    return ds
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def _listed(values: np.ndarray) -> list[float | None]:
+    if np.isfinite(values).all():
+        return values.tolist()
+    return [_finite(x) for x in values.tolist()]
+
+
+def bands(ds: xr.Dataset) -> dict[str, dict[str, Any]]:
+    """Monthly p5/p25/p50/p75/p95 over samples of each drawn series, one per extra label.
+
+    A variable with dims (sample, time, bloc) gives `name_us` and `name_cn`; one with
+    (sample, time, market, supplier) gives `name_developed_us` and so on. All series are
+    stacked so that the quantiles take one pass.
+    """
+    columns, keys = [], []
+    for name in SERIES:
+        if name not in ds:
+            continue
+        var = ds[name].transpose("sample", "time", ...)
+        columns.append(var.values.reshape(var.sizes["sample"], var.sizes["time"], -1))
+        labels = itertools.product(*(var[d].values for d in var.dims[2:]))
+        keys += [("_".join([name, *map(str, label)]), var.attrs) for label in labels]
+    quantiles = np.quantile(np.concatenate(columns, axis=2), list(BAND_LEVELS.values()), axis=0)
+    return {
+        key: {
+            "unit": attrs.get("units", ""),
+            "description": attrs.get("description", ""),
+            **{q: _listed(quantiles[i, :, k]) for i, q in enumerate(BAND_LEVELS)},
+        }
+        for k, (key, attrs) in enumerate(keys)
+    }
+
+
+def outcomes(ds: xr.Dataset) -> dict[str, float] | None:
+    """Outcome probabilities at the target, when the model classifies samples."""
+    probabilities = getattr(summary_module, "outcome_probabilities", None)
+    if "outcome" not in ds or probabilities is None:
+        return None
+    return {k: float(v) for k, v in probabilities(ds).items()}
+
+
+def run_result(scenario: Scenario, samples: int, seed: int) -> dict[str, Any]:
+    """Run a scenario and describe it as the API's RunResult (recent answers are kept)."""
+    return _run_result(scenario.model_dump_json(), samples, seed)
+
+
+@lru_cache(maxsize=64)  # about 0.3 MB each: moving a slider back, or a shared link, costs nothing
+def _run_result(scenario_json: str, samples: int, seed: int) -> dict[str, Any]:
+    scenario = Scenario.model_validate_json(scenario_json)
+    ds = simulate(scenario, samples, seed)
+    summary = {m: {q: _finite(v) for q, v in qs.items()} for m, qs in summarize(ds).items()}
+    return {
+        "scenario": scenario.name,
+        "description": scenario.description,
+        "target": scenario.target,
+        "samples": samples,
+        "seed": seed,
+        "switches": {s: scenario.switches[s] for s in SWITCHES},
+        "parameters": dict(scenario.parameters),
+        "summary": summary,
+        "units": {m: UNITS.get(m, "") for m in summary},
+        "fronts": getattr(summary_module, "FRONTS", None),
+        "outcomes": outcomes(ds),
+        "verdict": scenario.verdict.model_dump() if hasattr(scenario, "verdict") else None,
+        "months": [str(t)[:7] for t in ds["time"].values.astype("datetime64[M]")],
+        "series": bands(ds),
+        "version": __version__,
+        "caveat": CAVEAT,
+    }
+
+
+def scenario_info(name: str) -> dict[str, Any]:
+    sc = load_scenario(name)
+    return {
+        "name": name,
+        "description": sc.description,
+        "target": sc.target,
+        "switches": {s: sc.switches[s] for s in SWITCHES},
+        "parameters": dict(sc.parameters),
+    }
+
+
+def parameter_info(name: str) -> dict[str, Any]:
+    """A registry parameter with its unit, bounds, switch levels and source."""
+    registry = load_registry()
+    p = registry.parameters[name]
+    src = registry.sources[p.source.ref] if p.source else None
+    group = p.switch or ("timing" if p.kind == "policy" else "world")
+    return {
+        "name": name,
+        "description": p.description,
+        "unit": p.unit,
+        "kind": p.kind,
+        "switch": p.switch,
+        "group": group,
+        "default": p.default,
+        "bounds": p.bounds,
+        "distribution": p.distribution.describe(),
+        "levels": p.levels,
+        "named": p.named,
+        "source": f"{src.publisher} {src.year}" if src else "assumption",
+        "citation": registry.citation(name),
+    }
+
+
+def switch_grid(request: SwitchesRequest) -> dict[str, Any]:
+    """Every combination of switch levels (`ailead.analysis.switches`), one cell per row."""
+    from ailead.analysis import switches
+
+    scenario = resolve(request)
+    frame = switches(scenario, request.samples, request.seed, request.levels)
+    columns = ["lead_p5", "lead_p50", "lead_p95", "p_scenario_one", "p_contested", "p_scenario_two"]
+    cells = [
+        {
+            **{s: switch_strength(row[s], "levels") for s in SWITCHES},
+            **{c: _finite(float(row[c])) for c in columns},
+        }
+        for row in frame.to_dict("records")
+    ]
+    return {
+        "scenario": scenario.name,
+        "samples": request.samples,
+        "seed": request.seed,
+        "cells": cells,
+        "caveat": CAVEAT,
+    }
