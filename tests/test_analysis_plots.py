@@ -1,0 +1,58 @@
+"""Fan charts: bands from the runs, several scenarios overlaid, PNG and SVG."""
+
+import numpy as np
+import pytest
+
+import ailead
+from ailead.analysis import plot
+from ailead.errors import AileadError
+
+
+@pytest.fixture(scope="module")
+def chart(tmp_path_factory):
+    out = tmp_path_factory.mktemp("fan") / "lead.svg"
+    return plot(["status-quo", "us-lead"], "lead_months", out, samples=32, seed=1)
+
+
+def test_fan_chart_is_written_as_png_and_svg(chart):
+    png, svg = chart.paths
+    assert (png.name, svg.name) == ("lead.png", "lead.svg")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    text = svg.read_text()
+    assert text.lstrip().startswith("<?xml") and "<svg" in text
+    assert "not a forecast" in text
+
+
+def test_bands_are_ordered_and_match_the_runs(chart):
+    bands = chart.data
+    assert set(bands["scenario"]) == {"status-quo", "us-lead"}
+    assert len(bands) == 2 * 72
+    ordered = bands[["p5", "p25", "p50", "p75", "p95"]].to_numpy()
+    assert (np.diff(ordered, axis=1) >= 0).all()
+    ds = ailead.run("us-lead", samples=32, seed=1)
+    lead = ds["lead_months"].sel(time=np.datetime64("2028-12", "ns")).values
+    row = bands[(bands["scenario"] == "us-lead") & (bands["month"] == "2028-12")].iloc[0]
+    assert row["p50"] == pytest.approx(np.quantile(lead, 0.5))
+    assert row["p95"] == pytest.approx(np.quantile(lead, 0.95))
+
+
+def test_bloc_series_are_named_with_the_bloc(tmp_path):
+    chart = plot(["catch-up"], "capability_cn", tmp_path / "cap", samples=8)
+    assert (chart.data["p50"].diff().dropna() >= -1e-9).all()  # capability is best-so-far
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"metric": "lead"},
+            "metric: value 'lead' is not a monthly series; allowed: .*lead_months",
+        ),
+        ({"samples": 1}, "samples: value 1 is not allowed; allowed: an integer >= 2"),
+        ({"scenarios": []}, "scenarios: give one or more"),
+    ],
+)
+def test_bad_plot_requests_fail_plainly(kwargs, message, tmp_path):
+    args = {"scenarios": ["status-quo"], "out": tmp_path / "x", "samples": 4, **kwargs}
+    with pytest.raises(AileadError, match=message):
+        plot(**args)
