@@ -13,9 +13,21 @@ from ailead.verdict import probabilities
 QUANTILES = {"p5": 0.05, "p50": 0.5, "p95": 0.95}
 
 
-def headline(ds: xr.Dataset, at: str | None = None) -> dict[str, xr.DataArray]:
-    """Headline metrics per sample at a month (default: the scenario's target)."""
-    snap = ds.sel(time=np.datetime64(at or ds.attrs["target"], "ns"))
+def headline(ds: xr.Dataset, at: str | None = None) -> dict[str, np.ndarray]:
+    """Headline metrics per sample, (samples,) arrays, at a month (default: the target).
+
+    Read straight from the arrays (no label alignment), so a summary costs well under a
+    millisecond; the labels are fixed by the engine: bloc (us, cn), market (developed,
+    global-south), supplier (us, cn, neither).
+    """
+    when = np.datetime64(at or ds.attrs["target"], "ns")
+    k = int(np.searchsorted(ds["time"].values, when))
+    if k >= ds.sizes["time"] or ds["time"].values[k] != when:
+        raise KeyError(f"month {at or ds.attrs['target']} is not in the run")
+
+    def snap(name: str) -> np.ndarray:
+        return ds[name].values[:, k]
+
     by_bloc = {
         "capability": "capability",
         "eci": "capability_eci",
@@ -23,21 +35,20 @@ def headline(ds: xr.Dataset, at: str | None = None) -> dict[str, xr.DataArray]:
         "adoption": "adoption",
         "resilience": "resilience",
     }
-    out = {"lead_months": snap["lead_months"], "compute_ratio": snap["compute_ratio"]}
+    out = {"lead_months": snap("lead_months"), "compute_ratio": snap("compute_ratio")}
     for prefix, name in by_bloc.items():
-        for bloc in ("us", "cn"):
-            out[f"{prefix}_{bloc}"] = snap[name].sel(bloc=bloc)
-    shares = snap["market_share"]
-    weights = ds["parameters"].sel(parameter=["gdp_share_developed", "gdp_share_global_south"])
-    weights = weights.rename(parameter="market").assign_coords(market=shares["market"].values)
-    for supplier in ("us", "cn"):
-        by_market = shares.sel(supplier=supplier)
-        out[f"market_share_{supplier}"] = (by_market * weights).sum("market") / weights.sum(
-            "market"
-        )
-        out[f"global_south_share_{supplier}"] = by_market.sel(market="global-south")
+        values = snap(name)
+        out[f"{prefix}_us"], out[f"{prefix}_cn"] = values[:, 0], values[:, 1]
+    shares = snap("market_share")  # (samples, market, supplier)
+    names = list(ds["parameter"].values)
+    params = ds["parameters"].values
+    weights = params[:, [names.index("gdp_share_developed"), names.index("gdp_share_global_south")]]
+    for j, supplier in enumerate(("us", "cn")):
+        by_market = shares[:, :, j]
+        out[f"market_share_{supplier}"] = (by_market * weights).sum(axis=1) / weights.sum(axis=1)
+        out[f"global_south_share_{supplier}"] = by_market[:, 1]
     for name in ("safety_margin_months", "misuse_exposure", "cyber_window_months"):
-        out[name] = snap[name]
+        out[name] = snap(name)
     return out
 
 
@@ -94,9 +105,11 @@ def outcome_probabilities(ds: xr.Dataset) -> dict[str, float]:
 
 def summarize(ds: xr.Dataset, at: str | None = None) -> dict[str, dict[str, float]]:
     """p5, p50, p95 of each headline metric at the target (or `at`, a YYYY-MM month)."""
+    metrics = headline(ds, at)
+    table = np.quantile(np.stack(list(metrics.values())), list(QUANTILES.values()), axis=1)
     return {
-        name: {q: float(np.quantile(values.values, level)) for q, level in QUANTILES.items()}
-        for name, values in headline(ds, at).items()
+        name: dict(zip(QUANTILES, map(float, table[:, i]), strict=True))
+        for i, name in enumerate(metrics)
     }
 
 

@@ -46,7 +46,7 @@ def at_target(ds: xr.Dataset) -> pd.DataFrame:
 
     The verdict is the engine's (`ailead.verdict`): scenario-one, contested or scenario-two.
     """
-    frame = pd.DataFrame({name: values.values for name, values in headline(ds).items()})
+    frame = pd.DataFrame(headline(ds))
     frame["outcome"] = ds["outcome"].values
     return frame
 
