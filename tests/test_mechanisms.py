@@ -31,7 +31,9 @@ def test_exports_follow_the_threshold_by_chip_class():
 
 
 def test_stock_depreciates_with_lifetime():
-    assert compute.stock_next(1200.0, 0.0, 5.0) == pytest.approx(1200.0 * (1 - 1 / 60))
+    assert compute.stock_next(1200.0, 0.0, compute.monthly_retention(5.0)) == pytest.approx(
+        1200.0 * (1 - 1 / 60)
+    )
 
 
 def test_hbm_stockpile_is_spent_evenly_then_gone():

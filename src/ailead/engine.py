@@ -232,9 +232,7 @@ def run_parameters(
         **_front_variables(out, params, lead_m),
     }
     months = np.arange(first, n_months)
-    time = np.array([np.datetime64(sc.anchor, "M") + int(m) for m in months]).astype(
-        "datetime64[ns]"
-    )
+    time = (np.datetime64(sc.anchor, "M") + months).astype("datetime64[ns]")
     variables = {}
     for name, (values, unit, description) in data.items():
         dims = _DIMS.get(

@@ -123,23 +123,37 @@ def _resilience(p, adoption_path, gain_path):
 
 
 def _home_constants(p, accessible0):
-    """Per-bloc parameters stacked as (bloc, samples) or broadcastable."""
+    """Per-bloc parameters as (bloc, samples) arrays (same-shape arithmetic is the fastest)."""
+    shape = accessible0.shape
     return {
         "accessible0": accessible0,
         "adoption0": np.stack([p["adoption_us_2025"], p["adoption_cn_2025"]]),
         "push": np.stack([p["us_adoption_push"], p["cn_adoption_push"]]),
-        "scarcity": p["inference_scarcity"],
-        "k_capability": p["adoption_capability_elasticity"],
-        "k_price": p["adoption_price_elasticity"],
-        "innovation": p["bass_innovation"],
-        "imitation": p["bass_imitation"],
+        **{
+            key: np.broadcast_to(p[name], shape).copy()
+            for key, name in (
+                ("scarcity", "inference_scarcity"),
+                ("k_capability", "adoption_capability_elasticity"),
+                ("k_price", "adoption_price_elasticity"),
+                ("innovation", "bass_innovation"),
+                ("imitation", "bass_imitation"),
+            )
+        },
     }
 
 
 def _market_constants(p):
-    """Market parameters: arrays (market, stack, samples) or (stack, samples)."""
+    """Market parameters: arrays (market, stack, samples) or (stack, samples).
+
+    Those used every month are spread to the full (market, stack, samples) shape once, since
+    same-shape arithmetic is the fastest.
+    """
     ones = np.ones_like(p["cn_trust_developed"])
     keys = MARKET_KEYS.values()
+
+    def full(values):
+        return np.broadcast_to(values, (2, 2, len(values))).copy()
+
     return {
         "trust": np.stack([np.stack([ones, p[f"cn_trust_{k}"]]) for k in keys]),
         "installed0": np.stack(
@@ -151,13 +165,13 @@ def _market_constants(p):
         "promo": np.stack([p["us_export_promotion"], p["cn_export_promotion"]]),
         "subsidy": np.stack([p["us_export_subsidy"], p["cn_export_subsidy"]]),
         "open_discount": p["open_weight_price_discount"],
-        "switching": p["market_switching_rate"],
+        "switching": full(p["market_switching_rate"]),
         "b": {
-            "cap": p["market_capability_weight"],
+            "cap": full(p["market_capability_weight"]),
             "price": p["market_price_weight"],
             "onprem": p["market_onprem_weight"],
             "promo": p["market_promotion_weight"],
-            "net": p["market_network_weight"],
+            "net": full(p["market_network_weight"]),
         },
         "weights": {
             "home": np.stack([p["gdp_share_us"], p["gdp_share_cn"]]),
@@ -190,7 +204,7 @@ def simulate(
         on,
     )
     n = base["production_us"].shape[1]
-    out = {key: np.empty((n_months, *shape, n)) for key, shape in _RECORDED.items()}
+    rows: dict[str, list[np.ndarray]] = {key: [] for key in _RECORDED}
     slope = p["frontier_growth_history"]
     m = _market_constants(p)
     cols = np.arange(n)
@@ -199,14 +213,18 @@ def simulate(
     pad = int(lag_whole.max()) + 13  # room for the lag and for a year of growth before month 0
     history = np.empty((pad + n_months, n))  # the leader's capability, padded backwards
 
-    def run_flop(accessible, bloc):
-        return loop.largest_run_flop(
-            accessible,
+    # The largest run is linear in accessible compute: its factor per bloc [FLOP per H100e].
+    run_factor = {
+        bloc: loop.largest_run_flop(
+            1.0,
             p[f"largest_run_share_{bloc}"],
             p["training_utilisation"],
             p["training_duration_months"],
             p["h100_flops"],
         )
+        for bloc in ("us", "cn")
+    }
+    retention = compute.monthly_retention(p["hardware_lifetime_years"])
 
     k_us, k_cn = p["us_compute_stock_2025"], p["cn_compute_stock_2025"]
     best_us = best_cn = best_cap = np.full(n, -np.inf)
@@ -227,8 +245,8 @@ def simulate(
             p["remote_closure_leakage"],
         )
         acc_us, acc_cn = k_us, k_cn + remote
-        best_us = np.maximum(best_us, run_flop(acc_us, "us"))
-        best_cn = np.maximum(best_cn, run_flop(acc_cn, "cn"))
+        best_us = np.maximum(best_us, acc_us * run_factor["us"])
+        best_cn = np.maximum(best_cn, acc_cn * run_factor["cn"])
 
         # The leader: the US frontier at the base rate times its AI-R&D speed-up.
         cap_us = loop.capability(best_us, eff_us)
@@ -278,9 +296,9 @@ def simulate(
             if fired_any["open"]
             else p["cn_open_weight_share"]
         )
-        out["adoption"][t] = adopt
-        out["gain_since_start"][t] = gain
-        adopt = _home_step(home, adopt, accessible, gain)
+        rows["adoption"].append(adopt)
+        rows["gain_since_start"].append(gain.copy())
+        adopt_now, adopt = adopt, _home_step(home, adopt, accessible, gain)
         if policy_utility is None:
             policy_utility = _policy_utility(m, open_share)
         utility = policy_utility + markets.market_utility(gain, m["trust"], m_installed, m["b"])
@@ -289,8 +307,8 @@ def simulate(
                 m_installed[:, 0], m_installed[:, 1], utility[:, 0], utility[:, 1]
             )
         chosen = markets.logit_shares(constants[0] + utility[:, 0], constants[1] + utility[:, 1])
-        out["market_share"][t] = m_installed
-        pi = feedback.revenue_shares(out["adoption"][t], m["weights"], m_installed)
+        rows["market_share"].append(m_installed)
+        pi = feedback.revenue_shares(adopt_now, m["weights"], m_installed)
         chosen_shares[:, 0], chosen_shares[:, 1] = chosen[0], chosen[1]
         m_installed = markets.adjust(m_installed, chosen_shares, m["switching"])
         if t == 0:
@@ -328,13 +346,13 @@ def simulate(
             ("gain", distilled - own),
             ("capability_cn", best_cap),
             ("revenue_share", pi),
-            ("open_weight_share", open_share),
+            ("open_weight_share", open_share.copy()),
             ("production_us", production_us),
             ("production_cn", production_cn),
             ("exports", exports),
             ("smuggled", smuggled),
         ):
-            out[key][t] = value
+            rows[key].append(value)
 
         for key, condition in (
             ("buildout", acc_us >= p["cn_buildout_trigger_ratio"] * acc_cn),
@@ -346,19 +364,16 @@ def simulate(
                 fired_any[key] = True
                 if key == "open":
                     policy_utility = None  # the open-weight share changes next month
-        k_us = compute.stock_next(k_us, production_us, p["hardware_lifetime_years"])
-        k_cn = compute.stock_next(
-            k_cn, production_cn + exports + smuggled, p["hardware_lifetime_years"]
-        )
-        growth_us = loop.algorithmic_growth(
-            p["algorithmic_progress"], 1.0, 1.0, p["experiment_compute_elasticity"], speed_us
-        )
+        k_us = compute.stock_next(k_us, production_us, retention)
+        k_cn = compute.stock_next(k_cn, production_cn + exports + smuggled, retention)
+        growth_us = loop.leader_growth(p["algorithmic_progress"], speed_us)
         growth_cn = loop.algorithmic_growth(
             p["algorithmic_progress"], acc_cn, acc_us, p["experiment_compute_elasticity"], speed_cn
         ) + loop.spillover(eff_us, eff_cn, p["algorithmic_spillover"])
         eff_us, eff_cn = eff_us + growth_us / 12.0, eff_cn + growth_cn / 12.0
         if on_month is not None:
             on_month(t)
+    out = {key: np.stack(values) for key, values in rows.items()}
     out["accessible_us"], out["accessible_cn"] = out["stock_us"], out["stock_cn"] + out["remote"]
     out["resilience"] = _resilience(p, out["adoption"], out["gain_since_start"])
     out["response_active"] = _responses_in_force(p, stockpile, fired, n_months)
@@ -385,35 +400,27 @@ def _responses_in_force(p, stockpile, fired, n_months):
     ).astype(float)
 
 
-# Recorded outputs and their shape per month besides samples: () scalar per sample, (2,) per
-# bloc or stack, (2, 2) per market and stack, (4,) per counter-move.
-_RECORDED = {
-    **{
-        key: ()
-        for key in (
-            "capability_us",
-            "capability_cn",
-            "stock_us",
-            "stock_cn",
-            "remote",
-            "accessible_us",
-            "accessible_cn",
-            "run_us",
-            "run_cn",
-            "log_eff_us",
-            "log_eff_cn",
-            "speedup_us",
-            "speedup_cn",
-            "gain",
-            "production_us",
-            "production_cn",
-            "exports",
-            "smuggled",
-        )
-    },
-    "adoption": (2,),
-    "gain_since_start": (2,),
-    "revenue_share": (2,),
-    "open_weight_share": (2,),
-    "market_share": (2, 2),
-}
+# The outputs recorded month by month (each stacked to (months, ...) after the loop).
+_RECORDED = (
+    "capability_us",
+    "capability_cn",
+    "stock_us",
+    "stock_cn",
+    "remote",
+    "run_us",
+    "run_cn",
+    "log_eff_us",
+    "log_eff_cn",
+    "speedup_us",
+    "speedup_cn",
+    "gain",
+    "production_us",
+    "production_cn",
+    "exports",
+    "smuggled",
+    "adoption",
+    "gain_since_start",
+    "revenue_share",
+    "open_weight_share",
+    "market_share",
+)

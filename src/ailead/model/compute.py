@@ -89,6 +89,11 @@ def legal_exports(us_production, demand_share, threshold, class_tpps, frontier_t
     return demand_share * us_production * xp.minimum(1.0, allowed / frontier_tpp)
 
 
-def stock_next(stock, inflow, lifetime_years, xp=np):
-    """Installed compute next month [H100e]: K' = K * (1 - 1/(12 L)) + inflow."""
-    return stock * (1.0 - 1.0 / (12.0 * lifetime_years)) + inflow
+def monthly_retention(lifetime_years):
+    """Share of installed compute still in service a month later: 1 - 1/(12 L)."""
+    return 1.0 - 1.0 / (12.0 * lifetime_years)
+
+
+def stock_next(stock, inflow, retention, xp=np):
+    """Installed compute next month [H100e]: K' = K * retention + inflow."""
+    return stock * retention + inflow
