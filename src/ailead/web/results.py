@@ -186,7 +186,15 @@ def parameter_info(name: str) -> dict[str, Any]:
     registry = load_registry()
     p = registry.parameters[name]
     src = registry.sources[p.source.ref] if p.source else None
-    group = p.switch or ("timing" if p.kind == "policy" else "world")
+    if p.switch:
+        group = p.switch
+    elif name.endswith("_policy_ramp_months"):
+        group = "timing"
+    elif p.kind == "policy":
+        group = "other levers"
+    else:
+        group = p.kind  # world or model
+
     return {
         "name": name,
         "description": p.description,

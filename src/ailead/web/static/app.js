@@ -16,6 +16,8 @@ const GROUPS = [
   ["access", "Access levers"],
   ["distillation", "Distillation levers"],
   ["timing", "Policy timing"],
+  ["other levers", "Adoption push, export promotion, open weights, PRC counter-moves"],
+  ["model", "Model switches (revenue feedback)"],
   ["world", "World parameters (sensitivity)"],
 ];
 // World parameters offered as sliders; setting one fixes it in every sample.
