@@ -181,7 +181,12 @@ def test_reference_endpoints(client):
     for name, p in params.items():
         assert p["unit"] == registry[name].unit and p["citation"] == registry.citation(name)
         assert p["bounds"][0] <= p["default"] <= p["bounds"][1]
-        assert p["group"] == registry[name].switch or p["group"] in ("timing", "world")
+        assert p["group"] == registry[name].switch or p["group"] in (
+            "timing",
+            "other levers",
+            "world",
+            "model",
+        )
     assert params["hbm_control"]["levels"] == {"off": 0.0, "status-quo": 0.95, "strong": 0.99}
 
 
