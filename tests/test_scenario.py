@@ -147,3 +147,21 @@ def test_the_anchor_moves_the_initial_state_and_the_time_axis():
     np.testing.assert_allclose(ds["lead_months"].values, later["lead_months"].values)
     with pytest.raises(AileadError, match="before the anchor"):
         load_scenario({"name": "x", "anchor": "2025-01", "start": "2024-12"})
+
+
+def test_a_scenario_can_run_on_the_calibrated_posterior():
+    from ailead import run
+
+    prior = run({"name": "p", "extends": "status-quo"}, samples=16, seed=1)
+    post = run(
+        {"name": "q", "extends": "status-quo", "calibration": "posterior"}, samples=16, seed=1
+    )
+    again = run(
+        {"name": "q", "extends": "status-quo", "calibration": "posterior"}, samples=16, seed=1
+    )
+    np.testing.assert_array_equal(post["parameters"].values, again["parameters"].values)
+    assert not np.array_equal(prior["parameters"].values, post["parameters"].values)
+    one = run({"name": "q", "extends": "status-quo", "calibration": "posterior"})
+    assert np.isfinite(one["lead_months"].values).all()
+    with pytest.raises(AileadError, match="calibration"):
+        load_scenario({"name": "x", "calibration": "fitted"})

@@ -5,7 +5,7 @@
 >>> ailead.summarize(ds)["lead_months"]["p50"]
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from ailead.engine import run  # noqa: E402
 from ailead.errors import AileadError  # noqa: E402

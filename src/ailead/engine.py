@@ -126,13 +126,21 @@ def run(
 
     samples=1 runs at the registry defaults; samples >= 2 draws the uncertain parameters
     quasi-randomly (scrambled Sobol) with `seed`, and a run of n samples starts with the run of k.
+    A scenario with `calibration: posterior` draws from the calibrated posterior instead
+    (`ailead calibrate`; one sample = the posterior medians).
     """
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
         raise AileadError(f"samples: value {samples!r} is not allowed; allowed: an integer >= 1")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise AileadError(f"seed: value {seed!r} is not allowed; allowed: an integer >= 0")
     sc = load_scenario(scenario)
-    ds = run_parameters(sc, load_registry().sample(samples, seed), on_month)
+    if sc.calibration == "posterior":
+        from ailead.inference import posterior_parameters  # it runs the engine: import late
+
+        params = posterior_parameters(samples, seed)
+    else:
+        params = load_registry().sample(samples, seed)
+    ds = run_parameters(sc, params, on_month)
     ds.attrs["seed"] = seed
     return ds
 

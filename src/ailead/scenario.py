@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
@@ -46,6 +46,7 @@ class Scenario(BaseModel):
     switches: dict[str, float] = {s: LEVELS["status-quo"] for s in SWITCHES}
     parameters: dict[str, float] = {}
     verdict: VerdictRule = VerdictRule()
+    calibration: Literal["prior", "posterior"] = "prior"
 
     @field_validator("anchor", "start", "end", "target", "policy_start", mode="before")
     @classmethod

@@ -1,0 +1,267 @@
+"""The historical record (2022-2025) and what each observation corresponds to in a model run.
+
+`load_observations()` reads the shipped, attributed extract (``data/observations/
+observations.csv``; sources and licences in the README beside it). Each row is one observation:
+a series, a bloc, a period (`start` to `end`), a value with its unit, and its uncertainty as a
+standard deviation on the series' scale (log10 for quantities, linear for ECI points and months).
+
+`model_values(ds, obs)` reads the matching model output for every observation and sample:
+
+- level series (largest run, frontier ECI, lead): the variable in the month of `end`;
+- flow series (production, imports, smuggling): the sum of a monthly flow over the months from
+  `start` to `end`;
+- installed compute: cumulative shipments, as the Epoch counts define it (no retirements): the
+  stock in the run's first month plus the production of every month up to `end`.
+
+An observation outside the run's months gets NaN. Each series also carries a model discrepancy
+(an assumption, stated below): the spread expected between a stylised model and the record even
+at the right parameters. The inference adds it to the observation's own uncertainty.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from ailead.errors import AileadError
+
+COLUMNS = ("series", "bloc", "start", "end", "value", "unit", "scale", "sd", "source", "citation")
+SCALES = ("log10", "linear")
+
+
+@dataclass(frozen=True)
+class Series:
+    """How one observed series maps onto the model, and how far the model may stray from it."""
+
+    description: str
+    unit: str
+    scale: Literal["log10", "linear"]
+    kind: Literal["level", "flow", "installed"]
+    variable: str
+    discrepancy: float
+    why: str
+
+
+SERIES = {
+    "us_installed_compute": Series(
+        "US-bloc installed AI compute (cumulative shipments since 2022, less China-owned)",
+        "H100e",
+        "log10",
+        "installed",
+        "production_h100e",
+        0.05,
+        "the counts start in 2022 and retire nothing; the model's initial stock follows them",
+    ),
+    "us_production": Series(
+        "US-bloc accelerator production (NVIDIA, TPU, AMD, Trainium)",
+        "H100e",
+        "log10",
+        "flow",
+        "production_h100e",
+        0.05,
+        "smooth exponential production against quarterly ramps",
+    ),
+    "nvidia_production": Series(
+        "NVIDIA data-centre shipments",
+        "H100e",
+        "log10",
+        "flow",
+        "nvidia_production_h100e",
+        0.05,
+        "NVIDIA as a fixed share of US-bloc production",
+    ),
+    "cn_nvidia_imports": Series(
+        "NVIDIA compute newly owned in China (legal sales)",
+        "H100e",
+        "log10",
+        "flow",
+        "exports_h100e",
+        0.2,
+        "exports follow one threshold rule; the A800/H800 sales of 2023 and the H20 pause of "
+        "2025 are not modelled month by month",
+    ),
+    "cn_smuggled": Series(
+        "AI chips smuggled into China",
+        "H100e",
+        "log10",
+        "flow",
+        "smuggled_h100e",
+        0.2,
+        "smuggling as a fixed share of US-bloc output",
+    ),
+    "cn_domestic_accelerators": Series(
+        "PRC domestic AI accelerators produced (Huawei Ascend and others)",
+        "chips",
+        "log10",
+        "flow",
+        "production_h100e",
+        0.1,
+        "chips counted from H100e at the modelled performance per chip",
+    ),
+    "largest_run_flop": Series(
+        "Largest training run so far (a new record at the release date)",
+        "FLOP",
+        "log10",
+        "level",
+        "largest_run_flop",
+        0.3,
+        "records arrive in steps at releases; the model's largest run grows smoothly with compute",
+    ),
+    "frontier_eci": Series(
+        "Best Epoch Capabilities Index score so far",
+        "ECI",
+        "linear",
+        "level",
+        "capability_eci",
+        3.0,
+        "the display scale is one line fitted to all models, frontier models scatter about it",
+    ),
+    "lead_months": Series(
+        "Months by which a new best PRC model trails the first US model as good",
+        "months",
+        "linear",
+        "level",
+        "lead_months",
+        2.0,
+        "single releases against a smooth capability path",
+    ),
+}
+
+
+def observations_path() -> Path:
+    """The shipped observations file."""
+    return Path(str(resources.files("ailead").joinpath("data/observations/observations.csv")))
+
+
+def load_observations(path: str | Path | None = None) -> pd.DataFrame:
+    """The observations as a DataFrame (dates parsed), checked row by row.
+
+    Raises AileadError naming the file, row and field of the first bad value.
+    """
+    where = Path(path) if path is not None else observations_path()
+    try:
+        frame = pd.read_csv(where, keep_default_na=False, na_values={"p5": [""], "p95": [""]})
+    except (OSError, pd.errors.ParserError) as exc:
+        raise AileadError(f"observations file {where}: cannot be read ({exc})") from None
+    missing = [c for c in COLUMNS if c not in frame.columns]
+    if missing:
+        raise AileadError(
+            f"observations file {where}: missing columns {', '.join(missing)}; "
+            f"required: {', '.join(COLUMNS)}"
+        )
+    for i, row in frame.iterrows():
+        _check_row(row, f"observations file {where}, row {int(i) + 2}")
+    frame["start"] = pd.to_datetime(frame["start"])
+    frame["end"] = pd.to_datetime(frame["end"])
+    frame["value"] = frame["value"].astype(float)
+    frame["sd"] = frame["sd"].astype(float)
+    return frame.reset_index(drop=True)
+
+
+def _check_row(row: pd.Series, where: str) -> None:
+    if row["series"] not in SERIES:
+        raise AileadError(
+            f"{where}: field 'series': value {row['series']!r} is not allowed; "
+            f"allowed: {', '.join(SERIES)}"
+        )
+    spec = SERIES[row["series"]]
+    if row["scale"] != spec.scale:
+        raise AileadError(
+            f"{where}: field 'scale': value {row['scale']!r} is not allowed for "
+            f"{row['series']}; allowed: {spec.scale}"
+        )
+    if row["bloc"] not in ("us", "cn", ""):
+        raise AileadError(f"{where}: field 'bloc': value {row['bloc']!r}; allowed: us, cn or empty")
+    for field in ("value", "sd"):
+        try:
+            number = float(row[field])
+        except (TypeError, ValueError):
+            number = float("nan")
+        low_ok = number > 0 if (field == "sd" or spec.scale == "log10") else True
+        if not np.isfinite(number) or not low_ok:
+            allowed = "a positive number" if field == "sd" or spec.scale == "log10" else "a number"
+            raise AileadError(f"{where}: field {field!r}: value {row[field]!r}; allowed: {allowed}")
+    for field in ("start", "end"):
+        try:
+            pd.Timestamp(row[field])
+        except (TypeError, ValueError):
+            raise AileadError(
+                f"{where}: field {field!r}: value {row[field]!r} is not a date; allowed: YYYY-MM-DD"
+            ) from None
+    if pd.Timestamp(row["end"]) < pd.Timestamp(row["start"]):
+        raise AileadError(f"{where}: field 'end': value {row['end']!r} is before start")
+
+
+def on_scale(values: np.ndarray, scale: str) -> np.ndarray:
+    """Values on a series' scale: log10 for quantities, unchanged for linear series."""
+    if scale == "log10":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log10(values)
+    return np.asarray(values, dtype=float)
+
+
+def total_sd(obs: pd.DataFrame) -> np.ndarray:
+    """Observation sd combined with the series' model discrepancy: sqrt(sd^2 + d^2)."""
+    discrepancy = obs["series"].map(lambda s: SERIES[s].discrepancy).to_numpy(float)
+    return np.sqrt(obs["sd"].to_numpy(float) ** 2 + discrepancy**2)
+
+
+def anchor_of(ds: xr.Dataset) -> str:
+    """The month the run's initial state describes (the scenario's `anchor`, default 2025-01)."""
+    return json.loads(ds.attrs.get("scenario_json", "{}")).get("anchor", "2025-01")
+
+
+def _month_number(stamp: pd.Timestamp | np.datetime64) -> int:
+    stamp = pd.Timestamp(stamp)
+    return stamp.year * 12 + stamp.month - 1
+
+
+def _series_of(ds: xr.Dataset, variable: str, bloc: str) -> np.ndarray:
+    """(samples, months) of a variable, for one bloc when it has the bloc dimension."""
+    da = ds[variable]
+    if "bloc" in da.dims:
+        da = da.sel(bloc=bloc or "us")
+    return da.transpose("sample", "time").values
+
+
+def _chips_per_h100e(ds: xr.Dataset) -> np.ndarray:
+    """(samples, months): PRC chips per H100e, c0 * g**((month since anchor - 5.5) / 12), inverted.
+
+    The engine sets each PRC chip's performance from the anchor year's mid-point at the
+    registry's `cn_chip_h100e_2025` and `cn_chip_perf_growth`.
+    """
+    params = ds["parameters"]
+    c0 = params.sel(parameter="cn_chip_h100e_2025").values[:, None]
+    growth = params.sel(parameter="cn_chip_perf_growth").values[:, None]
+    first = _month_number(ds["time"].values[0]) - _month_number(pd.Timestamp(anchor_of(ds)))
+    years = (first + np.arange(ds.sizes["time"]) - 5.5) / 12.0
+    return 1.0 / (c0 * growth ** years[None, :])
+
+
+def model_values(ds: xr.Dataset, obs: pd.DataFrame) -> np.ndarray:
+    """The model's value for every observation (rows) and sample (columns); NaN outside the run."""
+    first = _month_number(ds["time"].values[0])
+    n_months = ds.sizes["time"]
+    out = np.full((len(obs), ds.sizes["sample"]), np.nan)
+    for i, row in enumerate(obs.itertuples(index=False)):
+        spec = SERIES[row.series]
+        values = _series_of(ds, spec.variable, row.bloc)
+        if row.series == "cn_domestic_accelerators":
+            values = values * _chips_per_h100e(ds)
+        k0 = _month_number(row.start) - first
+        k1 = _month_number(row.end) - first
+        if spec.kind == "level" and 0 <= k1 < n_months:
+            out[i] = values[:, k1]
+        elif spec.kind == "flow" and k0 >= 0 and k1 < n_months:
+            out[i] = values[:, k0 : k1 + 1].sum(axis=1)
+        elif spec.kind == "installed" and -1 <= k1 < n_months:
+            stock = ds["compute_stock_h100e"].sel(bloc=row.bloc or "us").values[:, 0]
+            out[i] = stock + values[:, : k1 + 1].sum(axis=1)
+    return out
