@@ -233,7 +233,7 @@ CHECKS = (
         "it as at most 4 and checks it at the registry defaults (README, 'Calibration against the "
         "essay'); drawing the uncertain parameters puts the median near that edge. ailead keeps"
         " the follower a few months behind because distillation cannot lift it above the "
-        "teacher of about two months earlier (Anthropic 2026: harvesting starts within a day of"
+        "teacher of about 1.5 months earlier (Anthropic 2026: harvesting starts within a day of"
         " a release, post-training takes weeks) and because Epoch's record shows PRC models "
         "trailing by 4-14 months.",
     ),
