@@ -226,10 +226,20 @@ def simulate(
     }
     retention = compute.monthly_retention(p["hardware_lifetime_years"])
 
-    k_us, k_cn = p["us_compute_stock_2025"], p["cn_compute_stock_2025"]
-    best_us = best_cn = best_cap = np.full(n, -np.inf)
-    eff_us = np.zeros(n)
-    gain, accessible, chosen_shares = np.empty((2, n)), np.empty((2, n)), np.empty((2, 2, n))
+    stock = np.stack([p["us_compute_stock_2025"], p["cn_compute_stock_2025"]])  # (bloc, samples)
+    run_factors = np.stack([run_factor["us"], run_factor["cn"]])
+    remote_rate = access.remote_access(  # remote capacity per H100e of US stock, (months, samples)
+        1.0,
+        p["overseas_share_of_us_compute"],
+        p["remote_rentable_share"],
+        levers["remote_access_rule"],
+        p["remote_closure_leakage"],
+    )
+    best = np.full((2, n), -np.inf)  # each bloc's largest run so far [FLOP]
+    eff = np.zeros((2, n))  # log10 algorithmic efficiency; the PRC's is set in month 0
+    best_cap = np.full(n, -np.inf)
+    gain, accessible, research = np.empty((2, n)), np.empty((2, n)), np.empty((2, n))
+    inflow, chosen_shares = np.empty((2, n)), np.empty((2, 2, n))
     open_share = np.stack([p["us_open_weight_share"], np.empty(n)])
     adopt = m_installed = policy_utility = None
     fired = {key: np.full(n, responses.NEVER) for key in ("buildout", "open", "retaliation")}
@@ -237,27 +247,18 @@ def simulate(
     retaliation_level = p["cn_retaliation_trigger"] * base["exports"][0]
     for t in range(n_months):
         row = pad + t
-        remote = access.remote_access(
-            k_us,
-            p["overseas_share_of_us_compute"],
-            p["remote_rentable_share"],
-            levers["remote_access_rule"][t],
-            p["remote_closure_leakage"],
-        )
-        acc_us, acc_cn = k_us, k_cn + remote
-        best_us = np.maximum(best_us, acc_us * run_factor["us"])
-        best_cn = np.maximum(best_cn, acc_cn * run_factor["cn"])
+        remote = stock[0] * remote_rate[t]
+        accessible[0], accessible[1] = stock[0], stock[1] + remote
+        best = np.maximum(best, accessible * run_factors)
+        log_best = np.log10(best)
 
         # The leader: the US frontier at the base rate times its AI-R&D speed-up.
-        cap_us = loop.capability(best_us, eff_us)
+        cap_us = log_best[0] + eff[0]
         history[row] = cap_us
         if t == 0:
             history[:pad] = cap_us + slope * (np.arange(-pad, 0)[:, None] / 12.0)
             speedup_mid = cap_us + p["ai_rnd_speedup_midpoint"]
             cap_us0 = cap_us
-        speed_us = loop.ai_rnd_speedup(
-            cap_us, speedup_mid, p["ai_rnd_speedup_width"], p["ai_rnd_speedup_max"]
-        )
 
         # The follower: own capability, distillation towards the leader's lagged path.
         ceiling = _lagged(history, row, lag_whole, lag_frac, cols)
@@ -265,27 +266,26 @@ def simulate(
         closure = distillation.gap_closure(
             p["distillation_gap_closure"],
             deterrence,
-            best_cn / best_us,
+            best[1] / best[0],
             p["distillation_min_run_ratio"],
         )
         if t == 0:
             # Starting efficiency: the PRC trails the US by the observed lead.
             cap_cn0 = cap_us0 - slope * p["initial_lead_months"] / 12.0
-            eff_cn = distillation.own_capability_for(cap_cn0, closure, ceiling) - np.log10(best_cn)
-        own = loop.capability(best_cn, eff_cn)
+            eff[1] = distillation.own_capability_for(cap_cn0, closure, ceiling) - log_best[1]
+        own = log_best[1] + eff[1]
         distilled = distillation.distilled_capability(own, closure, ceiling)
         best_cap = np.maximum(best_cap, distilled)
-        speed_cn = loop.ai_rnd_speedup(
-            distillation.research_capability(best_cap, cap_us, deterrence),
-            speedup_mid,
-            p["ai_rnd_speedup_width"],
-            p["ai_rnd_speedup_max"],
+        # AI-R&D speed-ups: the US on its own frontier, the PRC on what its research can use.
+        research[0] = cap_us
+        research[1] = distillation.research_capability(best_cap, cap_us, deterrence)
+        speed = loop.ai_rnd_speedup(
+            research, speedup_mid, p["ai_rnd_speedup_width"], p["ai_rnd_speedup_max"]
         )
         gain[0], gain[1] = cap_us - cap_us0, best_cap - cap_cn0
         lead_now = _lead_estimate(history, row, best_cap, slope)
 
         # Fronts: adoption and resilience at home, shares abroad, revenue and investment.
-        accessible[0], accessible[1] = acc_us, acc_cn
         if t == 0:
             home = _home_constants(p, accessible.copy())
             adopt, m_installed = home["adoption0"], m["installed0"]
@@ -334,15 +334,11 @@ def simulate(
         smuggled = base["smuggled"][t] * us_output
         for key, value in (
             ("capability_us", cap_us),
-            ("stock_us", k_us),
-            ("stock_cn", k_cn),
+            ("stock", stock),
             ("remote", remote),
-            ("run_us", best_us),
-            ("run_cn", best_cn),
-            ("log_eff_us", eff_us),
-            ("log_eff_cn", eff_cn),
-            ("speedup_us", speed_us),
-            ("speedup_cn", speed_cn),
+            ("run", best),
+            ("log_eff", eff),
+            ("speedup", speed),
             ("gain", distilled - own),
             ("capability_cn", best_cap),
             ("revenue_share", pi),
@@ -355,7 +351,7 @@ def simulate(
             rows[key].append(value)
 
         for key, condition in (
-            ("buildout", acc_us >= p["cn_buildout_trigger_ratio"] * acc_cn),
+            ("buildout", accessible[0] >= p["cn_buildout_trigger_ratio"] * accessible[1]),
             ("open", lead_now >= p["cn_open_weight_trigger_lead"]),
             ("retaliation", exports < retaliation_level),
         ):
@@ -364,16 +360,22 @@ def simulate(
                 fired_any[key] = True
                 if key == "open":
                     policy_utility = None  # the open-weight share changes next month
-        k_us = compute.stock_next(k_us, production_us, retention)
-        k_cn = compute.stock_next(k_cn, production_cn + exports + smuggled, retention)
-        growth_us = loop.leader_growth(p["algorithmic_progress"], speed_us)
-        growth_cn = loop.algorithmic_growth(
-            p["algorithmic_progress"], acc_cn, acc_us, p["experiment_compute_elasticity"], speed_cn
-        ) + loop.spillover(eff_us, eff_cn, p["algorithmic_spillover"])
-        eff_us, eff_cn = eff_us + growth_us / 12.0, eff_cn + growth_cn / 12.0
+        inflow[0], inflow[1] = production_us, production_cn + exports + smuggled
+        stock = compute.stock_next(stock, inflow, retention)
+        growth = loop.algorithmic_growth(  # the leader's row is its base rate times its speed-up
+            p["algorithmic_progress"],
+            accessible,
+            accessible[0],
+            p["experiment_compute_elasticity"],
+            speed,
+        )
+        growth[1] += loop.spillover(eff[0], eff[1], p["algorithmic_spillover"])
+        eff = eff + growth / 12.0
         if on_month is not None:
             on_month(t)
     out = {key: np.stack(values) for key, values in rows.items()}
+    for key in ("stock", "run", "log_eff", "speedup"):
+        out[f"{key}_us"], out[f"{key}_cn"] = out[key][:, 0], out[key][:, 1]
     out["accessible_us"], out["accessible_cn"] = out["stock_us"], out["stock_cn"] + out["remote"]
     out["resilience"] = _resilience(p, out["adoption"], out["gain_since_start"])
     out["response_active"] = _responses_in_force(p, stockpile, fired, n_months)
@@ -404,15 +406,11 @@ def _responses_in_force(p, stockpile, fired, n_months):
 _RECORDED = (
     "capability_us",
     "capability_cn",
-    "stock_us",
-    "stock_cn",
+    "stock",
     "remote",
-    "run_us",
-    "run_cn",
-    "log_eff_us",
-    "log_eff_cn",
-    "speedup_us",
-    "speedup_cn",
+    "run",
+    "log_eff",
+    "speedup",
     "gain",
     "production_us",
     "production_cn",

@@ -34,11 +34,6 @@ def algorithmic_growth(base_rate, experiment, experiment_leader, elasticity, spe
     return base_rate * xp.minimum(1.0, experiment / experiment_leader) ** elasticity * speedup
 
 
-def leader_growth(base_rate, speedup):
-    """The leader's algorithmic progress [OOM/year]: r0 * m(I), the rate where r0 was measured."""
-    return base_rate * speedup
-
-
 def spillover(log_eff_leader, log_eff_follower, rate, xp=np):
     """Follower's gain from the leader's published ideas [OOM/year]: kappa * max(0, gap)."""
     return rate * xp.maximum(0.0, log_eff_leader - log_eff_follower)
