@@ -15,37 +15,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import socket
 import statistics
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import httpx
 import numpy as np
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(port: int, workers: int) -> subprocess.Popen:
-    command = [str(Path(sys.executable).with_name("ailead")), "serve", "--port", str(port)]
-    process = subprocess.Popen(
-        [*command, "--workers", str(workers)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/scenarios", timeout=2).is_success:
-                return process
-        except httpx.TransportError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit(f"ailead serve did not start: {process.stderr.read().decode()}")
+from ailead.web.local import CHROMIUM, CHROMIUM_ARGS, local_server
 
 
 async def load(base: str, samples: int, clients: int, requests: int, seed: int) -> list[float]:
@@ -79,10 +55,9 @@ def page_redraw(base: str, moves: int) -> tuple[list[float], list[float]]:
     """Milliseconds from a slider move to redrawn charts, and of that the drawing alone."""
     from playwright.sync_api import sync_playwright
 
-    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
     updates, draws = [], []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1440, "height": 900})
         page.goto(f"{base}/?preset=status-quo&compute=off&samples=100")
         done = "n => window.ailead.updates > n && !window.ailead.inFlight"
@@ -108,10 +83,7 @@ def main() -> None:
     parser.add_argument("--moves", type=int, default=20, help="slider moves for --page (<= 20)")
     args = parser.parse_args()
 
-    port = free_port()
-    server = start_server(port, args.workers)
-    base = f"http://127.0.0.1:{port}"
-    try:
+    with local_server(args.workers) as base:
         print(f"ailead serve --workers {args.workers}; {args.clients} concurrent clients")
         for samples in args.samples:
             started = time.perf_counter()
@@ -129,9 +101,6 @@ def main() -> None:
                 f"{statistics.median(updates):.0f} ms, of which drawing "
                 f"{statistics.median(draws):.0f} ms; slowest {max(updates):.0f} ms"
             )
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 if __name__ == "__main__":

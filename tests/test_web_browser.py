@@ -1,59 +1,25 @@
 """The explorer page in a real Chromium (Debian's, driven by Playwright) against `ailead serve`."""
 
 import csv
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import httpx
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
 import ailead
+from ailead.web.local import CHROMIUM, CHROMIUM_ARGS, local_server
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LEAD_MEDIAN = "document.getElementById('chart-lead').data.find(t => t.name?.endsWith('median')).y"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server():
     """`ailead serve` on a free port, as a user starts it."""
-    port = _free_port()
-    command = [str(Path(sys.executable).with_name("ailead")), "serve", "--port", str(port)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{base}/api/scenarios", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"ailead serve did not start: {process.stderr.read().decode()}")
-        time.sleep(0.2)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        with local_server() as base:
+            yield base
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="module")
