@@ -186,3 +186,11 @@ def test_cli_writes_a_report_and_refuses_an_unknown_format_before_running(tmp_pa
     assert bad.stderr.startswith("error: output file") and bad.stderr.count("\n") == 1
     with pytest.raises(AileadError, match=r"allowed: .html"):
         check_report_path(tmp_path / "r.txt")
+
+
+def test_a_report_never_overwrites_a_file(tmp_path):
+    existing = tmp_path / "report.html"
+    existing.write_text("keep me")
+    with pytest.raises(AileadError, match="already exists"):
+        check_report_path(existing)
+    assert existing.read_text() == "keep me"

@@ -28,15 +28,24 @@ def export(ds: xr.Dataset, path: str | os.PathLike[str]) -> Path:
 
 
 def check_export_path(path: str | os.PathLike[str]) -> Path:
-    """The path, if its extension names a format, its directory exists and the file does not.
+    """The path, if its extension names an export format (see `check_output_path`)."""
+    return check_output_path(
+        path,
+        tuple(WRITERS),
+        ".nc (netCDF), .parquet (Parquet, long format), .csv (CSV, long format)",
+    )
 
-    Check it before a long run; nothing already saved is overwritten.
-    """
+
+def check_output_path(
+    path: str | os.PathLike[str], extensions: tuple[str, ...], allowed: str
+) -> Path:
+    """The path, if its extension is one of `extensions`, its directory exists and the file
+    does not. Check it before a long run; nothing already saved is overwritten."""
     path = Path(path)
-    if path.suffix.lower() not in WRITERS:
+    if path.suffix.lower() not in extensions:
         raise AileadError(
             f"output file {str(path)!r}: extension {path.suffix or '(none)'!r} is not supported; "
-            "allowed: .nc (netCDF), .parquet (Parquet, long format), .csv (CSV, long format)"
+            f"allowed: {allowed}"
         )
     if not path.parent.is_dir():
         raise AileadError(

@@ -9,25 +9,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ailead.errors import AileadError
+from ailead.export import check_output_path
 from ailead.report.content import Report, Section, build_report
 
 FORMATS = (".html", ".pdf")
 
 
 def check_report_path(path: str | os.PathLike[str]) -> Path:
-    """The output path, if its extension names a report format and its directory exists."""
-    path = Path(path)
-    if path.suffix.lower() not in FORMATS:
-        raise AileadError(
-            f"output file {str(path)!r}: extension {path.suffix or '(none)'!r} is not supported; "
-            "allowed: .html (self-contained, interactive charts) or .pdf"
-        )
-    if not path.parent.is_dir():
-        raise AileadError(
-            f"output file {str(path)!r}: directory {str(path.parent)!r} does not exist"
-        )
-    return path
+    """The output path, if its extension names a report format (see `check_output_path`)."""
+    return check_output_path(path, FORMATS, ".html (self-contained, interactive charts) or .pdf")
 
 
 def write_report(report: Report, path: str | os.PathLike[str]) -> Path:
