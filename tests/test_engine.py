@@ -4,6 +4,7 @@ import json
 
 import numpy as np
 import pytest
+import xarray as xr
 
 import ailead
 from ailead.errors import AileadError
@@ -107,3 +108,27 @@ def test_summary_has_ordered_quantiles(sq):
 def test_bad_run_arguments(kwargs):
     with pytest.raises(AileadError):
         ailead.run("status-quo", **kwargs)
+
+
+def test_a_batch_of_runs_gives_the_same_datasets_as_separate_runs():
+    """`run_batch` joins runs along the sample axis: valid only because no sample reads
+    another's state. Different scenarios, sample counts and periods in one batch."""
+    from ailead.engine import run_batch, run_parameters
+    from ailead.registry import load_registry
+    from ailead.scenario import load_scenario
+
+    registry = load_registry()
+    short = load_scenario("us-lead").model_copy(update={"end": "2029-06", "target": "2029-06"})
+    jobs = [
+        (load_scenario("catch-up"), registry.sample(7, 1)),
+        (short, registry.sample(1, 0)),
+        (
+            load_scenario("status-quo").with_overrides({"distillation_lag_months": 3}),
+            registry.sample(20, 2),
+        ),
+    ]
+    for (scenario, params), batched in zip(jobs, run_batch(jobs), strict=True):
+        separate = run_parameters(scenario, params)
+        assert batched.sizes == separate.sizes
+        xr.testing.assert_allclose(batched, separate, rtol=1e-12)
+        assert batched.attrs == separate.attrs

@@ -9,7 +9,8 @@ the verdict computed from the simulated paths. The state is advanced once a mont
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 import numpy as np
 import xarray as xr
@@ -155,6 +156,53 @@ def run_parameters(
     The scenario's own overrides are applied on top. `run` samples and calls this; analyses that
     bring their own sample matrix (sensitivity, calibration) call it directly.
     """
+    sc, params, levers, n_months = _inputs(scenario, params)
+    return _dataset(sc, params, simulate(params, levers, n_months, on_month))
+
+
+def run_batch(
+    jobs: Sequence[tuple[str | Scenario | dict, dict[str, np.ndarray]]],
+) -> list[xr.Dataset]:
+    """Several runs `(scenario, params)` in one pass of the monthly loop; the same Datasets as
+    `run_parameters` on each.
+
+    `simulate` is separable by sample (no sample reads another's state), so runs over the same
+    months can share one pass: parameters and lever schedules are joined along the sample axis
+    and the outputs split back. Its fixed cost per month is then paid once, not once per run
+    (the web explorer batches concurrent requests this way). Runs over different months are
+    grouped by their month count.
+    """
+    inputs = [_inputs(scenario, params) for scenario, params in jobs]
+    results: list[xr.Dataset | None] = [None] * len(inputs)
+    by_length: dict[int, list[int]] = {}
+    for i, (_sc, _params, _levers, n_months) in enumerate(inputs):
+        by_length.setdefault(n_months, []).append(i)
+    for n_months, members in by_length.items():
+        sizes = [len(next(iter(inputs[i][1].values()))) for i in members]
+        joined_params = {
+            k: np.concatenate([inputs[i][1][k] for i in members]) for k in inputs[members[0]][1]
+        }
+        joined_levers = {
+            k: np.concatenate(
+                [
+                    np.broadcast_to(inputs[i][2][k], (n_months, size))
+                    for i, size in zip(members, sizes, strict=True)
+                ],
+                axis=-1,
+            )
+            for k in inputs[members[0]][2]
+        }
+        out = simulate(joined_params, joined_levers, n_months)
+        bounds = np.cumsum([0, *sizes])
+        for j, i in enumerate(members):
+            part = {k: v[..., bounds[j] : bounds[j + 1]] for k, v in out.items()}
+            results[i] = _dataset(inputs[i][0], inputs[i][1], part)
+    return results  # type: ignore[return-value]
+
+
+def _inputs(scenario, params):
+    """The scenario, its parameter arrays with its overrides applied, its lever schedules and the
+    number of months simulated from the anchor."""
     sc = load_scenario(scenario)
     registry = load_registry()
     missing = set(registry.parameters) - set(params)
@@ -163,9 +211,13 @@ def run_parameters(
     samples = len(next(iter(params.values())))
     params = {**params, **{k: np.full(samples, v) for k, v in sc.parameters.items()}}
     n_months = sc.month(sc.end) + 1
-    levers = lever_schedules(sc, registry, params, n_months)
-    out = simulate(params, levers, n_months, on_month)
+    return sc, params, lever_schedules(sc, registry, params, n_months), n_months
 
+
+def _dataset(sc: Scenario, params: dict[str, np.ndarray], out: dict[str, np.ndarray]):
+    """The labelled result of one run from the simulated paths (months, ..., samples)."""
+    samples = len(next(iter(params.values())))
+    n_months = sc.month(sc.end) + 1
     first = sc.month(sc.start)
     cap = _by_bloc(out, "capability")
     lead_m = lead.lead_months(
@@ -239,8 +291,6 @@ def run_parameters(
         ),
         **_front_variables(out, params, lead_m),
     }
-    months = np.arange(first, n_months)
-    time = (np.datetime64(sc.anchor, "M") + months).astype("datetime64[ns]")
     variables = {}
     for name, (values, unit, description) in data.items():
         dims = _DIMS.get(
@@ -262,24 +312,13 @@ def run_parameters(
             )
         },
     )
-    names = list(params)
+    names = tuple(params)
     variables["parameters"] = xr.Variable(
         ("sample", "parameter"),
         np.stack([params[k] for k in names], axis=1),
         {"description": "Parameter values used by each sample"},
     )
-    ds = xr.Dataset(
-        variables,
-        coords={
-            "sample": np.arange(samples),
-            "time": time,
-            "bloc": list(BLOCS),
-            "market": list(MARKETS),
-            "supplier": list(SUPPLIERS),
-            "response": list(RESPONSES),
-            "parameter": names,
-        },
-    )
+    ds = xr.Dataset(variables, coords=_coordinates(samples, sc.anchor, first, n_months, names))
     ds.attrs.update(
         scenario=sc.name,
         description=sc.description,
@@ -292,3 +331,23 @@ def run_parameters(
         caveat="Model output under the stated assumptions; not a forecast.",
     )
     return ds
+
+
+@lru_cache(maxsize=32)
+def _coordinates(
+    samples: int, anchor: str, first: int, n_months: int, names: tuple[str, ...]
+) -> xr.Coordinates:
+    """The Dataset's coordinates, built once per shape: their indexes are immutable, so Datasets
+    may share them (building pandas indexes is a large part of a small run's cost)."""
+    time = (np.datetime64(anchor, "M") + np.arange(first, n_months)).astype("datetime64[ns]")
+    return xr.Coordinates(
+        {
+            "sample": np.arange(samples),
+            "time": time,
+            "bloc": list(BLOCS),
+            "market": list(MARKETS),
+            "supplier": list(SUPPLIERS),
+            "response": list(RESPONSES),
+            "parameter": list(names),
+        }
+    )

@@ -204,7 +204,7 @@ def simulate(
         on,
     )
     n = base["production_us"].shape[1]
-    rows: dict[str, list[np.ndarray]] = {key: [] for key in _RECORDED}
+    out: dict[str, np.ndarray] = {}  # the recorded paths, (months, ...) each
     slope = p["frontier_growth_history"]
     m = _market_constants(p)
     cols = np.arange(n)
@@ -240,11 +240,12 @@ def simulate(
     best_cap = np.full(n, -np.inf)
     gain, accessible, research = np.empty((2, n)), np.empty((2, n)), np.empty((2, n))
     inflow, chosen_shares = np.empty((2, n)), np.empty((2, 2, n))
-    open_share = np.stack([p["us_open_weight_share"], np.empty(n)])
+    open_share = np.stack([p["us_open_weight_share"], p["cn_open_weight_share"]])
     adopt = m_installed = policy_utility = None
-    fired = {key: np.full(n, responses.NEVER) for key in ("buildout", "open", "retaliation")}
-    fired_any = dict.fromkeys(fired, False)
+    triggers = _Triggers(("buildout", "open", "retaliation"), n)
+    retaliation = 1.0  # the US-bloc output factor once retaliation has fired
     retaliation_level = p["cn_retaliation_trigger"] * base["exports"][0]
+    buildout_ratio, open_lead = p["cn_buildout_trigger_ratio"], p["cn_open_weight_trigger_lead"]
     for t in range(n_months):
         row = pad + t
         remote = stock[0] * remote_rate[t]
@@ -283,21 +284,12 @@ def simulate(
             research, speedup_mid, p["ai_rnd_speedup_width"], p["ai_rnd_speedup_max"]
         )
         gain[0], gain[1] = cap_us - cap_us0, best_cap - cap_cn0
-        lead_now = _lead_estimate(history, row, best_cap, slope)
 
         # Fronts: adoption and resilience at home, shares abroad, revenue and investment.
         if t == 0:
             home = _home_constants(p, accessible.copy())
             adopt, m_installed = home["adoption0"], m["installed0"]
-        open_share[1] = (
-            responses.open_weight_share(
-                fired["open"], p["cn_open_weight_share"], p["cn_open_weight_max"], on
-            )
-            if fired_any["open"]
-            else p["cn_open_weight_share"]
-        )
-        rows["adoption"].append(adopt)
-        rows["gain_since_start"].append(gain.copy())
+        _record(out, t, n_months, adoption=adopt, gain_since_start=gain)
         adopt_now, adopt = adopt, _home_step(home, adopt, accessible, gain)
         if policy_utility is None:
             policy_utility = _policy_utility(m, open_share)
@@ -307,7 +299,7 @@ def simulate(
                 m_installed[:, 0], m_installed[:, 1], utility[:, 0], utility[:, 1]
             )
         chosen = markets.logit_shares(constants[0] + utility[:, 0], constants[1] + utility[:, 1])
-        rows["market_share"].append(m_installed)
+        _record(out, t, n_months, market_share=m_installed)
         pi = feedback.revenue_shares(adopt_now, m["weights"], m_installed)
         chosen_shares[:, 0], chosen_shares[:, 1] = chosen[0], chosen[1]
         m_installed = markets.adjust(m_installed, chosen_shares, m["switching"])
@@ -317,49 +309,57 @@ def simulate(
             pi, pi0, p["revenue_investment_elasticity"], p["revenue_feedback"]
         )
 
-        # Counter-moves in force this month (computed only once a trigger has fired).
-        retaliation = buildout = 1.0
-        if fired_any["retaliation"]:
-            retaliation = responses.retaliation_factor(
-                fired["retaliation"], p["cn_retaliation_cost"], on
-            )
-        if fired_any["buildout"]:
+        # Counter-moves in force this month (retaliation's factor is set when it fires).
+        buildout = 1.0
+        if triggers.fired_any["buildout"]:
             buildout = responses.buildout_factor(
-                fired["buildout"], t, p["cn_buildout_boost"], p["cn_buildout_delay_months"], on
+                triggers.fired["buildout"],
+                t,
+                p["cn_buildout_boost"],
+                p["cn_buildout_delay_months"],
+                on,
             )
         us_output = invest[0] * retaliation
         production_us = base["production_us"][t] * us_output
         production_cn = base["production_cn"][t] * buildout
         exports = base["exports"][t] * us_output * invest[1] * stockpile[t]
         smuggled = base["smuggled"][t] * us_output
-        for key, value in (
-            ("capability_us", cap_us),
-            ("stock", stock),
-            ("remote", remote),
-            ("run", best),
-            ("log_eff", eff),
-            ("speedup", speed),
-            ("gain", distilled - own),
-            ("capability_cn", best_cap),
-            ("revenue_share", pi),
-            ("open_weight_share", open_share.copy()),
-            ("production_us", production_us),
-            ("production_cn", production_cn),
-            ("exports", exports),
-            ("smuggled", smuggled),
-        ):
-            rows[key].append(value)
+        _record(
+            out,
+            t,
+            n_months,
+            capability_us=cap_us,
+            stock=stock,
+            remote=remote,
+            run=best,
+            log_eff=eff,
+            speedup=speed,
+            gain=distilled - own,
+            capability_cn=best_cap,
+            revenue_share=pi,
+            open_weight_share=open_share,
+            production_us=production_us,
+            production_cn=production_cn,
+            exports=exports,
+            smuggled=smuggled,
+        )
 
-        for key, condition in (
-            ("buildout", accessible[0] >= p["cn_buildout_trigger_ratio"] * accessible[1]),
-            ("open", lead_now >= p["cn_open_weight_trigger_lead"]),
-            ("retaliation", exports < retaliation_level),
+        # Triggers: a condition is evaluated only while some sample has not yet fired.
+        if triggers.waiting["buildout"]:
+            triggers.check("buildout", accessible[0] >= buildout_ratio * accessible[1], t)
+        if triggers.waiting["open"] and triggers.check(
+            "open", _lead_estimate(history, row, best_cap, slope) >= open_lead, t
         ):
-            if np.count_nonzero(condition):
-                fired[key] = responses.latch(fired[key], condition, t)
-                fired_any[key] = True
-                if key == "open":
-                    policy_utility = None  # the open-weight share changes next month
+            open_share[1] = responses.open_weight_share(
+                triggers.fired["open"], p["cn_open_weight_share"], p["cn_open_weight_max"], on
+            )
+            policy_utility = None  # the open-weight share changes from next month
+        if triggers.waiting["retaliation"] and triggers.check(
+            "retaliation", exports < retaliation_level, t
+        ):
+            retaliation = responses.retaliation_factor(
+                triggers.fired["retaliation"], p["cn_retaliation_cost"], on
+            )
         inflow[0], inflow[1] = production_us, production_cn + exports + smuggled
         stock = compute.stock_next(stock, inflow, retention)
         growth = loop.algorithmic_growth(  # the leader's row is its base rate times its speed-up
@@ -373,13 +373,30 @@ def simulate(
         eff = eff + growth / 12.0
         if on_month is not None:
             on_month(t)
-    out = {key: np.stack(values) for key, values in rows.items()}
     for key in ("stock", "run", "log_eff", "speedup"):
         out[f"{key}_us"], out[f"{key}_cn"] = out[key][:, 0], out[key][:, 1]
     out["accessible_us"], out["accessible_cn"] = out["stock_us"], out["stock_cn"] + out["remote"]
     out["resilience"] = _resilience(p, out["adoption"], out["gain_since_start"])
-    out["response_active"] = _responses_in_force(p, stockpile, fired, n_months)
+    out["response_active"] = _responses_in_force(p, stockpile, triggers.fired, n_months)
     return out
+
+
+class _Triggers:
+    """The month each counter-move's trigger fired per sample (`responses.NEVER` until then)."""
+
+    def __init__(self, keys: tuple[str, ...], n: int) -> None:
+        self.fired = {key: np.full(n, responses.NEVER) for key in keys}
+        self.waiting = dict.fromkeys(keys, n)  # samples not yet fired
+        self.fired_any = dict.fromkeys(keys, False)
+
+    def check(self, key: str, condition: np.ndarray, month: int) -> bool:
+        """Latch `key` where `condition` holds for the first time; True if any sample did."""
+        if not np.count_nonzero(condition & (self.fired[key] == responses.NEVER)):
+            return False
+        self.fired[key] = responses.latch(self.fired[key], condition, month)
+        self.waiting[key] = int(np.count_nonzero(self.fired[key] == responses.NEVER))
+        self.fired_any[key] = True
+        return True
 
 
 def _responses_in_force(p, stockpile, fired, n_months):
@@ -402,23 +419,10 @@ def _responses_in_force(p, stockpile, fired, n_months):
     ).astype(float)
 
 
-# The outputs recorded month by month (each stacked to (months, ...) after the loop).
-_RECORDED = (
-    "capability_us",
-    "capability_cn",
-    "stock",
-    "remote",
-    "run",
-    "log_eff",
-    "speedup",
-    "gain",
-    "production_us",
-    "production_cn",
-    "exports",
-    "smuggled",
-    "adoption",
-    "gain_since_start",
-    "revenue_share",
-    "open_weight_share",
-    "market_share",
-)
+def _record(out: dict[str, np.ndarray], t: int, n_months: int, **values) -> None:
+    """Write month t of each recorded path, allocating the (months, ...) arrays in month 0."""
+    if t == 0:
+        for key, value in values.items():
+            out[key] = np.empty((n_months, *np.shape(value)))
+    for key, value in values.items():
+        out[key][t] = value
