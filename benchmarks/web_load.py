@@ -33,13 +33,16 @@ async def load(base: str, samples: int, clients: int, requests: int, seed: int) 
             "switches": {s: round(rng.random(), 3) for s in ("compute", "access", "distillation")},
             "samples": samples,
         }
-        for _ in range(clients * requests)
+        for _ in range((clients + 1) * requests)
     ]
+    warm_up, bodies = bodies[:clients], bodies[clients:]
     latencies: list[float] = []
     limits = httpx.Limits(max_connections=clients)
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
-        for body in bodies[:2]:  # warm-up: imports, caches, parameter draws
-            (await client.post("/api/run", json=body)).raise_for_status()
+        # Warm-up: one request per connection at once, so that every worker has served one
+        # (a fresh worker's first request pays for imports and parameter draws).
+        for response in await asyncio.gather(*(client.post("/api/run", json=b) for b in warm_up)):
+            response.raise_for_status()
 
         async def one_client(k: int) -> None:
             for body in bodies[k * requests : (k + 1) * requests]:

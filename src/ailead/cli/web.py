@@ -22,7 +22,7 @@ def register(app: typer.Typer) -> None:
         """Start the web explorer: the page at http://HOST:PORT/, the API docs at /docs.
 
         Limits come from the environment: AILEAD_MAX_SAMPLES (default 1000),
-        AILEAD_MAX_BODY_BYTES (64000), AILEAD_TIMEOUT_S (10), AILEAD_ENGINE_THREADS (4).
+        AILEAD_MAX_BODY_BYTES (64000), AILEAD_TIMEOUT_S (10), AILEAD_ENGINE_THREADS (32).
         """
         import uvicorn
 

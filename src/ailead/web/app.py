@@ -6,6 +6,7 @@ refusals are one plain message (`{"detail": ...}`) naming the field, the value a
 allowed, with status 413, 422 or 503.
 """
 
+import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -17,10 +18,12 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ailead import AileadError, __version__, load_registry
 from ailead.web import results
+from ailead.web.batching import EngineBatcher
 from ailead.web.limits import BodySizeLimit, EngineRunner, Limits, RunTimeout
 from ailead.web.models import (
     ERRORS,
@@ -39,6 +42,7 @@ from ailead.web.models import (
 STATIC = Path(str(resources.files("ailead.web").joinpath("static")))
 PLOTLY_JS = Path(str(resources.files("plotly").joinpath("package_data", "plotly.min.js")))
 _NO_VALUE = object()
+BATCH_SAMPLES = 2000  # samples per joined engine pass (at least the request cap)
 SWITCH_CELLS_PER_SAMPLE_CAP = 27  # a 3-level grid may use the full sample cap in every cell
 DESCRIPTION = (
     "Run the scenarios of '2028: Two scenarios for global AI leadership' with switch and "
@@ -51,14 +55,17 @@ def create_app(limits: Limits | None = None) -> FastAPI:
     """The explorer app; `limits` default to the environment (see `Limits.from_env`)."""
     limits = limits or Limits.from_env()
     runner = EngineRunner(limits.engine_threads, limits.timeout_s)
+    batcher = EngineBatcher(max(limits.max_samples, BATCH_SAMPLES))
     run_model = with_sample_cap(RunRequest, limits.max_samples)
     compare_model = with_sample_cap(CompareRequest, limits.max_samples)
     switches_model = with_sample_cap(SwitchesRequest, limits.max_samples)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await asyncio.to_thread(results.warm_up, batcher.run)  # no wait for the first visitor
         yield
         runner.shutdown()
+        batcher.shutdown()
 
     app = FastAPI(
         title="ailead explorer API",
@@ -71,15 +78,15 @@ def create_app(limits: Limits | None = None) -> FastAPI:
     _add_error_handlers(app)
 
     @app.post("/api/run", response_model=RunResult, responses=ERRORS, tags=["runs"])
-    async def run(request: run_model) -> dict[str, Any]:  # type: ignore[valid-type]
+    async def run(request: run_model) -> Response:  # type: ignore[valid-type]
         """Run one scenario: headline quantiles at the target, outcome probabilities and
         monthly bands (p5, p25, p50, p75, p95) of the lead, compute, capability and fronts."""
-        return await runner(_run_one, request)
+        return await runner(_run_one, request, batcher.run)
 
     @app.post("/api/compare", response_model=CompareResult, responses=ERRORS, tags=["runs"])
-    async def compare(request: compare_model) -> dict[str, Any]:  # type: ignore[valid-type]
+    async def compare(request: compare_model) -> Response:  # type: ignore[valid-type]
         """Run two to four scenarios on the same draws (same samples and seed)."""
-        return {"results": await runner(_run_many, request)}
+        return await runner(_run_many, request, batcher.run)
 
     @app.post("/api/switches", response_model=SwitchesResult, responses=ERRORS, tags=["runs"])
     async def switches(request: switches_model) -> dict[str, Any]:  # type: ignore[valid-type]
@@ -115,18 +122,26 @@ def create_app(limits: Limits | None = None) -> FastAPI:
     return app
 
 
-def _run_one(request: RunRequest) -> dict[str, Any]:
-    return results.run_result(results.resolve(request), request.samples, request.seed)
+def _run_one(request: RunRequest, engine: results.Engine) -> Response:
+    result = results.run_result(results.resolve(request), request.samples, request.seed, engine)
+    return _json(RunResult.model_validate(result))
 
 
-def _run_many(request: CompareRequest) -> list[dict[str, Any]]:
+def _run_many(request: CompareRequest, engine: results.Engine) -> Response:
     scenarios = []
     for i, item in enumerate(request.scenarios):
         try:
             scenarios.append(results.resolve(item))
         except AileadError as exc:
             raise AileadError(f"scenarios[{i}]: {exc}") from None
-    return [results.run_result(sc, request.samples, request.seed) for sc in scenarios]
+    runs = [results.run_result(sc, request.samples, request.seed, engine) for sc in scenarios]
+    return _json(CompareResult.model_validate({"results": runs}))
+
+
+def _json(result: BaseModel) -> Response:
+    """A validated result serialised in the engine thread by pydantic's serialiser: 20-30x faster
+    than FastAPI's encoder for the explorer's long float lists, and off the event loop."""
+    return Response(result.model_dump_json(), media_type="application/json")
 
 
 def _add_error_handlers(app: FastAPI) -> None:

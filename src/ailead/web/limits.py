@@ -36,7 +36,7 @@ class Limits:
     max_samples: int = 1000
     max_body_bytes: int = 64_000
     timeout_s: float = 10.0
-    engine_threads: int = 4
+    engine_threads: int = 32
 
     def __post_init__(self) -> None:
         for f in fields(self):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -38,6 +39,7 @@ SERIES = (  # the monthly variables the page draws, when the run has them
     "cyber_window_months",
 )
 CAVEAT = "Results under these assumptions; not a forecast."
+DEFAULT_SAMPLES = 100  # the page's interactive sample count (static/app.js)
 
 
 def preset(name: str, where: str = "scenario") -> Scenario:
@@ -89,9 +91,16 @@ def draws(samples: int, seed: int) -> dict[str, np.ndarray]:
     return values
 
 
-def simulate(scenario: Scenario, samples: int, seed: int) -> xr.Dataset:
-    """The same Dataset as `ailead.run(scenario, samples, seed)`, reusing cached draws."""
-    ds = run_parameters(scenario, draws(samples, seed))
+Engine = Callable[[Scenario, dict[str, np.ndarray]], xr.Dataset]
+
+
+def simulate(scenario: Scenario, samples: int, seed: int, engine: Engine = run_parameters):
+    """The same Dataset as `ailead.run(scenario, samples, seed)`, reusing cached draws.
+
+    `engine` runs `(scenario, params)`: `run_parameters`, or a batcher's `run` that shares the
+    pass with concurrent requests (`ailead.web.batching`).
+    """
+    ds = engine(scenario, draws(samples, seed))
     ds.attrs["seed"] = seed
     return ds
 
@@ -115,13 +124,13 @@ def bands(ds: xr.Dataset) -> dict[str, dict[str, Any]]:
     """
     columns, keys = [], []
     for name in SERIES:
-        if name not in ds:
+        if name not in ds.data_vars:
             continue
-        var = ds[name].transpose("sample", "time", ...)
-        columns.append(var.values.reshape(var.sizes["sample"], var.sizes["time"], -1))
-        labels = itertools.product(*(var[d].values for d in var.dims[2:]))
+        var = ds.variables[name].transpose("sample", "time", ...)  # a Variable: no label work
+        columns.append(var.values.reshape(var.shape[0], var.shape[1], -1))
+        labels = itertools.product(*(ds.indexes[d] for d in var.dims[2:]))
         keys += [("_".join([name, *map(str, label)]), var.attrs) for label in labels]
-    quantiles = np.quantile(np.concatenate(columns, axis=2), list(BAND_LEVELS.values()), axis=0)
+    quantiles = sample_quantiles(np.concatenate(columns, axis=2), list(BAND_LEVELS.values()))
     return {
         key: {
             "unit": attrs.get("units", ""),
@@ -132,6 +141,24 @@ def bands(ds: xr.Dataset) -> dict[str, dict[str, Any]]:
     }
 
 
+def sample_quantiles(values: np.ndarray, levels: list[float]) -> np.ndarray:
+    """`np.quantile(values, levels, axis=0)` (linear interpolation), by one sort along axis 0.
+
+    With h = (n - 1) q, the quantile is x[floor h] + (h - floor h) (x[floor h + 1] - x[floor h])
+    over the sorted samples; a column holding NaN gives NaN, as in numpy. About 4x faster than
+    `np.quantile` for the explorer's (samples, months, series) arrays.
+    """
+    ordered = np.sort(values, axis=0)
+    n = ordered.shape[0]
+    position = (n - 1) * np.asarray(levels, dtype=float)
+    low = np.floor(position).astype(int)
+    high = np.minimum(low + 1, n - 1)
+    weight = (position - low).reshape(-1, *([1] * (values.ndim - 1)))
+    with np.errstate(invalid="ignore"):  # infinite values give NaN, as in numpy
+        result = ordered[low] + weight * (ordered[high] - ordered[low])
+    return np.where(np.isnan(ordered[-1]), np.nan, result)  # NaN sorts last
+
+
 def outcomes(ds: xr.Dataset) -> dict[str, float] | None:
     """Outcome probabilities at the target, when the model classifies samples."""
     probabilities = getattr(summary_module, "outcome_probabilities", None)
@@ -140,15 +167,17 @@ def outcomes(ds: xr.Dataset) -> dict[str, float] | None:
     return {k: float(v) for k, v in probabilities(ds).items()}
 
 
-def run_result(scenario: Scenario, samples: int, seed: int) -> dict[str, Any]:
+def run_result(
+    scenario: Scenario, samples: int, seed: int, engine: Engine = run_parameters
+) -> dict[str, Any]:
     """Run a scenario and describe it as the API's RunResult (recent answers are kept)."""
-    return _run_result(scenario.model_dump_json(), samples, seed)
+    return _run_result(scenario.model_dump_json(), samples, seed, engine)
 
 
 @lru_cache(maxsize=64)  # about 0.3 MB each: moving a slider back, or a shared link, costs nothing
-def _run_result(scenario_json: str, samples: int, seed: int) -> dict[str, Any]:
+def _run_result(scenario_json: str, samples: int, seed: int, engine: Engine) -> dict[str, Any]:
     scenario = Scenario.model_validate_json(scenario_json)
-    ds = simulate(scenario, samples, seed)
+    ds = simulate(scenario, samples, seed, engine)
     summary = {m: {q: _finite(v) for q, v in qs.items()} for m, qs in summarize(ds).items()}
     return {
         "scenario": scenario.name,
@@ -168,6 +197,14 @@ def _run_result(scenario_json: str, samples: int, seed: int) -> dict[str, Any]:
         "version": __version__,
         "caveat": CAVEAT,
     }
+
+
+def warm_up(engine: Engine = run_parameters) -> None:
+    """Load what every request needs (registry, presets, the page's default draws) and run
+    the engine once, so that a fresh worker answers its first request at full speed."""
+    for name in PRESETS:
+        preset(name)
+    run_result(preset(PRESETS[0]), DEFAULT_SAMPLES, 0, engine)
 
 
 def scenario_info(name: str) -> dict[str, Any]:
