@@ -14,14 +14,52 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import random
 import statistics
 import time
 
-import httpx
 import numpy as np
 
 from ailead.web.local import CHROMIUM, CHROMIUM_ARGS, local_server
+
+
+class Connection:
+    """A minimal keep-alive HTTP/1.1 client on asyncio streams.
+
+    The benchmark shares the 2 cores with the server; httpx spends about 5 ms of CPU on each
+    130 kB answer, which would be counted against the server. This client costs a small
+    fraction of that (its CPU time per request is printed).
+    """
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def post(self, path: str, body: dict) -> bytes:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        payload = json.dumps(body).encode()
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: {self.host}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(payload)}\r\n\r\n"
+        )
+        self.writer.write(head.encode() + payload)
+        status = await self.reader.readline()
+        length = 0
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        content = await self.reader.readexactly(length)
+        if not status.startswith(b"HTTP/1.1 200"):
+            raise RuntimeError(f"{status.decode().strip()}: {content[:200]!r}")
+        return content
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
 
 
 async def load(base: str, samples: int, clients: int, requests: int, seed: int) -> list[float]:
@@ -36,21 +74,26 @@ async def load(base: str, samples: int, clients: int, requests: int, seed: int) 
         for _ in range((clients + 1) * requests)
     ]
     warm_up, bodies = bodies[:clients], bodies[clients:]
+    host, port = base.removeprefix("http://").split(":")
+    connections = [Connection(host, int(port)) for _ in range(clients)]
     latencies: list[float] = []
-    limits = httpx.Limits(max_connections=clients)
-    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
-        # Warm-up: one request per connection at once, so that every worker has served one
-        # (a fresh worker's first request pays for imports and parameter draws).
-        for response in await asyncio.gather(*(client.post("/api/run", json=b) for b in warm_up)):
-            response.raise_for_status()
+    # Warm-up: one request per connection at once, so that every worker has served one
+    # (a fresh worker's first request pays for imports and parameter draws).
+    await asyncio.gather(
+        *(c.post("/api/run", b) for c, b in zip(connections, warm_up, strict=True))
+    )
 
-        async def one_client(k: int) -> None:
-            for body in bodies[k * requests : (k + 1) * requests]:
-                started = time.perf_counter()
-                (await client.post("/api/run", json=body)).raise_for_status()
-                latencies.append(time.perf_counter() - started)
+    async def one_client(k: int) -> None:
+        for body in bodies[k * requests : (k + 1) * requests]:
+            started = time.perf_counter()
+            await connections[k].post("/api/run", body)
+            latencies.append(time.perf_counter() - started)
 
+    try:
         await asyncio.gather(*(one_client(k) for k in range(clients)))
+    finally:
+        for connection in connections:
+            connection.close()
     return latencies
 
 
@@ -89,13 +132,14 @@ def main() -> None:
     with local_server(args.workers) as base:
         print(f"ailead serve --workers {args.workers}; {args.clients} concurrent clients")
         for samples in args.samples:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             latencies = asyncio.run(load(base, samples, args.clients, args.requests, samples))
-            elapsed = time.perf_counter() - started
+            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
             p50, p99 = np.percentile(np.array(latencies) * 1000, [50, 99])
             print(
                 f"/api/run samples={samples:>4}: p50 {p50:6.0f} ms  p99 {p99:6.0f} ms  "
-                f"({len(latencies)} requests, {len(latencies) / elapsed:5.1f} per s)"
+                f"({len(latencies)} requests, {len(latencies) / elapsed:5.1f} per s; "
+                f"client CPU {cpu / len(latencies) * 1000:.1f} ms a request)"
             )
         if args.page:
             updates, draws = page_redraw(base, args.moves)

@@ -24,17 +24,9 @@ def register(app: typer.Typer) -> None:
         Limits come from the environment: AILEAD_MAX_SAMPLES (default 1000),
         AILEAD_MAX_BODY_BYTES (64000), AILEAD_TIMEOUT_S (10), AILEAD_ENGINE_THREADS (32).
         """
-        import uvicorn
-
         from ailead.web import Limits
+        from ailead.web.serve import serve as run_server
 
         Limits.from_env()  # bad limits fail here, plainly, not in each worker
         typer.echo(f"ailead explorer on http://{host}:{port}/ (Ctrl+C stops it)", err=True)
-        uvicorn.run(
-            "ailead.web:create_app",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_level="warning",
-        )
+        run_server(host, port, workers)
