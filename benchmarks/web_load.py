@@ -71,7 +71,7 @@ async def load(base: str, samples: int, clients: int, requests: int, seed: int) 
             "switches": {s: round(rng.random(), 3) for s in ("compute", "access", "distillation")},
             "samples": samples,
         }
-        for _ in range((clients + 1) * requests)
+        for _ in range(clients * (requests + 1))
     ]
     warm_up, bodies = bodies[:clients], bodies[clients:]
     host, port = base.removeprefix("http://").split(":")

@@ -1,5 +1,6 @@
-"""`ailead serve`: several workers behind one port, and a taken port refused plainly."""
+"""`ailead serve`: engine worker processes, and a taken port refused plainly."""
 
+import os
 import socket
 import subprocess
 import sys
@@ -10,12 +11,30 @@ import httpx
 from ailead.web.local import free_port, local_server
 
 
-def test_two_workers_share_the_port_and_answer_many_connections():
+def _engine_processes() -> set[str]:
+    """Process ids of multiprocessing workers on this machine (Linux /proc)."""
+    found = set()
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if b"multiprocessing.spawn" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                found.add(pid)
+        except OSError:
+            continue
+    return found
+
+
+def test_two_engine_workers_answer_and_stop_with_the_server():
+    before = _engine_processes()
     with local_server(workers=2) as base:
-        for _ in range(20):  # new connections: the kernel spreads them over the workers
-            with httpx.Client(base_url=base, timeout=30) as client:
-                run = client.post("/api/run", json={"scenario": "us-lead", "samples": 1})
-                assert run.status_code == 200 and run.json()["scenario"] == "us-lead"
+        assert len(_engine_processes() - before) == 2
+        with httpx.Client(base_url=base, timeout=30) as client:
+            for level in (0.0, 0.5, 1.0):
+                body = {"scenario": "us-lead", "switches": {"access": level}, "samples": 3}
+                run = client.post("/api/run", json=body)
+                assert run.status_code == 200 and run.json()["switches"]["access"] == level
+            bad = client.post("/api/run", json={"scenario": "nope"})
+            assert bad.status_code == 422 and "nope" in bad.json()["detail"]
+    assert not _engine_processes() - before  # no orphaned engine processes
 
 
 def test_a_taken_port_is_refused_with_one_plain_line():

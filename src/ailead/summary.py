@@ -16,17 +16,18 @@ QUANTILES = {"p5": 0.05, "p50": 0.5, "p95": 0.95}
 def headline(ds: xr.Dataset, at: str | None = None) -> dict[str, np.ndarray]:
     """Headline metrics per sample, (samples,) arrays, at a month (default: the target).
 
-    Read straight from the arrays (no label alignment), so a summary costs well under a
-    millisecond; the labels are fixed by the engine: bloc (us, cn), market (developed,
-    global-south), supplier (us, cn, neither).
+    Read straight from the Dataset's variables (no DataArrays, no label alignment), so a summary
+    costs well under a millisecond; the labels are fixed by the engine: bloc (us, cn), market
+    (developed, global-south), supplier (us, cn, neither).
     """
     when = np.datetime64(at or ds.attrs["target"], "ns")
-    k = int(np.searchsorted(ds["time"].values, when))
-    if k >= ds.sizes["time"] or ds["time"].values[k] != when:
+    times = ds.variables["time"].values
+    k = int(np.searchsorted(times, when))
+    if k >= len(times) or times[k] != when:
         raise KeyError(f"month {at or ds.attrs['target']} is not in the run")
 
     def snap(name: str) -> np.ndarray:
-        return ds[name].values[:, k]
+        return ds.variables[name].values[:, k]
 
     by_bloc = {
         "capability": "capability",
@@ -40,8 +41,8 @@ def headline(ds: xr.Dataset, at: str | None = None) -> dict[str, np.ndarray]:
         values = snap(name)
         out[f"{prefix}_us"], out[f"{prefix}_cn"] = values[:, 0], values[:, 1]
     shares = snap("market_share")  # (samples, market, supplier)
-    names = list(ds["parameter"].values)
-    params = ds["parameters"].values
+    names = list(ds.variables["parameter"].values)
+    params = ds.variables["parameters"].values
     weights = params[:, [names.index("gdp_share_developed"), names.index("gdp_share_global_south")]]
     for j, supplier in enumerate(("us", "cn")):
         by_market = shares[:, :, j]
@@ -100,7 +101,7 @@ FRONTS = {
 
 def outcome_probabilities(ds: xr.Dataset) -> dict[str, float]:
     """Share of samples in each verdict class at the target date."""
-    return probabilities(ds["outcome"].values)
+    return probabilities(ds.variables["outcome"].values)
 
 
 def summarize(ds: xr.Dataset, at: str | None = None) -> dict[str, dict[str, float]]:

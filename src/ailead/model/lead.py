@@ -42,5 +42,7 @@ def lead_months(capability_us, capability_cn, history_slope):
     """Lead of the US over the PRC [months], negative when the PRC leads; (samples, months)."""
     us_ahead = capability_cn <= capability_us
     ahead = months_since(capability_us, np.minimum(capability_cn, capability_us), history_slope)
+    if us_ahead.all():  # the usual case: no need to measure the other way
+        return ahead
     behind = months_since(capability_cn, np.minimum(capability_us, capability_cn), history_slope)
     return np.where(us_ahead, ahead, -behind)

@@ -1,12 +1,12 @@
 """The web explorer: a FastAPI app serving the JSON API and the page (plotly.js included).
 
 `create_app(limits)` builds the app; `ailead serve` runs it with uvicorn. The page under
-``static/`` uses only the API below. Engine calls run in a thread pool under a time limit;
-refusals are one plain message (`{"detail": ...}`) naming the field, the value and what is
-allowed, with status 413, 422 or 503.
+``static/`` uses only the API below. Requests are validated here and answered by the engine
+pool (`ailead.web.pool`: worker threads or processes, concurrent runs batched) under a time
+limit; refusals are one plain message (`{"detail": ...}`) naming the field, the value and what
+is allowed, with status 413, 422 or 503.
 """
 
-import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -18,13 +18,11 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ailead import AileadError, __version__, load_registry
 from ailead.web import results
-from ailead.web.batching import EngineBatcher
-from ailead.web.limits import BodySizeLimit, EngineRunner, Limits, RunTimeout
+from ailead.web.limits import BodySizeLimit, Limits
 from ailead.web.models import (
     ERRORS,
     PRESETS,
@@ -38,11 +36,12 @@ from ailead.web.models import (
     SwitchesResult,
     with_sample_cap,
 )
+from ailead.web.pool import EnginePool, RunTimeout
 
 STATIC = Path(str(resources.files("ailead.web").joinpath("static")))
 PLOTLY_JS = Path(str(resources.files("plotly").joinpath("package_data", "plotly.min.js")))
 _NO_VALUE = object()
-BATCH_SAMPLES = 2000  # samples per joined engine pass (at least the request cap)
+BATCH_SAMPLES = 500  # about 5 explorer requests a pass: batches stay even across the workers
 SWITCH_CELLS_PER_SAMPLE_CAP = 27  # a 3-level grid may use the full sample cap in every cell
 DESCRIPTION = (
     "Run the scenarios of '2028: Two scenarios for global AI leadership' with switch and "
@@ -54,18 +53,21 @@ DESCRIPTION = (
 def create_app(limits: Limits | None = None) -> FastAPI:
     """The explorer app; `limits` default to the environment (see `Limits.from_env`)."""
     limits = limits or Limits.from_env()
-    runner = EngineRunner(limits.engine_threads, limits.timeout_s)
-    batcher = EngineBatcher(max(limits.max_samples, BATCH_SAMPLES))
+    pool = EnginePool(
+        limits.workers,
+        limits.engine_threads,
+        BATCH_SAMPLES,
+        limits.timeout_s,
+    )
     run_model = with_sample_cap(RunRequest, limits.max_samples)
     compare_model = with_sample_cap(CompareRequest, limits.max_samples)
     switches_model = with_sample_cap(SwitchesRequest, limits.max_samples)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        await asyncio.to_thread(results.warm_up, batcher.run)  # no wait for the first visitor
+        await pool.start()  # warm workers: the first visitor does not wait for imports
         yield
-        runner.shutdown()
-        batcher.shutdown()
+        await pool.stop()
 
     app = FastAPI(
         title="ailead explorer API",
@@ -73,7 +75,7 @@ def create_app(limits: Limits | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
     )
-    app.state.limits = limits
+    app.state.limits, app.state.pool = limits, pool
     app.add_middleware(BodySizeLimit, max_bytes=limits.max_body_bytes)
     _add_error_handlers(app)
 
@@ -81,15 +83,15 @@ def create_app(limits: Limits | None = None) -> FastAPI:
     async def run(request: run_model) -> Response:  # type: ignore[valid-type]
         """Run one scenario: headline quantiles at the target, outcome probabilities and
         monthly bands (p5, p25, p50, p75, p95) of the lead, compute, capability and fronts."""
-        return await runner(_run_one, request, batcher.run)
+        return _json(await pool("run", request))
 
     @app.post("/api/compare", response_model=CompareResult, responses=ERRORS, tags=["runs"])
     async def compare(request: compare_model) -> Response:  # type: ignore[valid-type]
         """Run two to four scenarios on the same draws (same samples and seed)."""
-        return await runner(_run_many, request, batcher.run)
+        return _json(await pool("compare", request))
 
     @app.post("/api/switches", response_model=SwitchesResult, responses=ERRORS, tags=["runs"])
-    async def switches(request: switches_model) -> dict[str, Any]:  # type: ignore[valid-type]
+    async def switches(request: switches_model) -> Response:  # type: ignore[valid-type]
         """Every combination of the switch levels: the lead and outcome shares per cell."""
         cells = len(request.levels) ** 3
         budget = SWITCH_CELLS_PER_SAMPLE_CAP * limits.max_samples
@@ -98,7 +100,7 @@ def create_app(limits: Limits | None = None) -> FastAPI:
                 f"field 'samples': value {request.samples} x {cells} cells is too much work; "
                 f"allowed: samples x cells <= {budget}"
             )
-        return await runner(results.switch_grid, request)
+        return _json(await pool("switches", request))
 
     @app.get("/api/scenarios", response_model=list[ScenarioInfo], tags=["reference"])
     def scenarios() -> list[dict[str, Any]]:
@@ -122,26 +124,10 @@ def create_app(limits: Limits | None = None) -> FastAPI:
     return app
 
 
-def _run_one(request: RunRequest, engine: results.Engine) -> Response:
-    result = results.run_result(results.resolve(request), request.samples, request.seed, engine)
-    return _json(RunResult.model_validate(result))
-
-
-def _run_many(request: CompareRequest, engine: results.Engine) -> Response:
-    scenarios = []
-    for i, item in enumerate(request.scenarios):
-        try:
-            scenarios.append(results.resolve(item))
-        except AileadError as exc:
-            raise AileadError(f"scenarios[{i}]: {exc}") from None
-    runs = [results.run_result(sc, request.samples, request.seed, engine) for sc in scenarios]
-    return _json(CompareResult.model_validate({"results": runs}))
-
-
-def _json(result: BaseModel) -> Response:
-    """A validated result serialised in the engine thread by pydantic's serialiser: 20-30x faster
-    than FastAPI's encoder for the explorer's long float lists, and off the event loop."""
-    return Response(result.model_dump_json(), media_type="application/json")
+def _json(content: bytes) -> Response:
+    """An answer the engine worker validated and serialised (pydantic's serialiser: 20-30x
+    faster than FastAPI's encoder for the long float lists, and off the event loop)."""
+    return Response(content, media_type="application/json")
 
 
 def _add_error_handlers(app: FastAPI) -> None:

@@ -1,31 +1,29 @@
 """The explorer's limits: sample cap, request body size and a time limit per engine call.
 
 Limits come from the app factory or from the environment (AILEAD_MAX_SAMPLES,
-AILEAD_MAX_BODY_BYTES, AILEAD_TIMEOUT_S, AILEAD_ENGINE_THREADS). Engine calls run in a bounded
-thread pool, so the event loop keeps serving other requests while numpy works; a call that
-outlasts the time limit (queueing included) is answered with 503 and left to finish.
+AILEAD_MAX_BODY_BYTES, AILEAD_TIMEOUT_S, AILEAD_ENGINE_THREADS, AILEAD_WORKERS). Engine work runs
+in `ailead.web.pool` (threads, or engine processes when workers >= 2), so the event loop keeps
+serving other requests; a request that outlasts the time limit (queueing included) is answered
+with 503 and its run left to finish.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
-from typing import Any, TypeVar
+from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ailead import AileadError
 
-T = TypeVar("T")
 ENV = {
     "max_samples": "AILEAD_MAX_SAMPLES",
     "max_body_bytes": "AILEAD_MAX_BODY_BYTES",
     "timeout_s": "AILEAD_TIMEOUT_S",
     "engine_threads": "AILEAD_ENGINE_THREADS",
+    "workers": "AILEAD_WORKERS",
 }
 
 
@@ -36,7 +34,8 @@ class Limits:
     max_samples: int = 1000
     max_body_bytes: int = 64_000
     timeout_s: float = 10.0
-    engine_threads: int = 32
+    engine_threads: int = 4  # engine threads when workers = 1
+    workers: int = 1  # engine processes; 1 = threads of the server process
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -62,40 +61,6 @@ class Limits:
                     f"{'number' if kind is float else 'integer'}"
                 ) from None
         return cls(**given)
-
-
-class RunTimeout(Exception):
-    """An engine call outlasted the time limit."""
-
-
-class EngineRunner:
-    """Run blocking engine calls in a bounded thread pool under a time limit.
-
-    The pool starts with the first call and stops at `shutdown` (the app's lifespan end); a
-    call after that starts a new one.
-    """
-
-    def __init__(self, threads: int, timeout_s: float) -> None:
-        self.threads = threads
-        self.timeout_s = timeout_s
-        self._pool: ThreadPoolExecutor | None = None
-
-    async def __call__(self, func: Callable[..., T], *args: Any) -> T:
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="ailead-engine")
-        future = asyncio.wrap_future(self._pool.submit(func, *args))
-        try:
-            return await asyncio.wait_for(future, self.timeout_s)
-        except TimeoutError:
-            raise RunTimeout(
-                f"the run took longer than the {self.timeout_s:g} s limit; "
-                "allowed: fewer samples, or try again when the server is less busy"
-            ) from None
-
-    def shutdown(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
 
 
 class BodySizeLimit:

@@ -3,14 +3,13 @@
 Requests never touch the file system: a scenario is a preset name or an inline mapping whose
 `extends` names a preset. Parameter draws are cached per (samples, seed): they do not depend on
 the scenario (scenario overrides replace whole columns), so a moved slider costs one engine
-pass and no resampling.
+pass and no resampling. `ailead.web.answers` runs the requests; this module describes runs.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -19,7 +18,6 @@ import xarray as xr
 
 from ailead import AileadError, __version__, load_registry, load_scenario, summarize
 from ailead import summary as summary_module
-from ailead.engine import run_parameters
 from ailead.registry import SWITCHES
 from ailead.scenario import Scenario, month_index, switch_strength
 from ailead.summary import UNITS
@@ -39,7 +37,6 @@ SERIES = (  # the monthly variables the page draws, when the run has them
     "cyber_window_months",
 )
 CAVEAT = "Results under these assumptions; not a forecast."
-DEFAULT_SAMPLES = 100  # the page's interactive sample count (static/app.js)
 
 
 def preset(name: str, where: str = "scenario") -> Scenario:
@@ -91,28 +88,8 @@ def draws(samples: int, seed: int) -> dict[str, np.ndarray]:
     return values
 
 
-Engine = Callable[[Scenario, dict[str, np.ndarray]], xr.Dataset]
-
-
-def simulate(scenario: Scenario, samples: int, seed: int, engine: Engine = run_parameters):
-    """The same Dataset as `ailead.run(scenario, samples, seed)`, reusing cached draws.
-
-    `engine` runs `(scenario, params)`: `run_parameters`, or a batcher's `run` that shares the
-    pass with concurrent requests (`ailead.web.batching`).
-    """
-    ds = engine(scenario, draws(samples, seed))
-    ds.attrs["seed"] = seed
-    return ds
-
-
 def _finite(value: float) -> float | None:
     return value if math.isfinite(value) else None
-
-
-def _listed(values: np.ndarray) -> list[float | None]:
-    if np.isfinite(values).all():
-        return values.tolist()
-    return [_finite(x) for x in values.tolist()]
 
 
 def bands(ds: xr.Dataset) -> dict[str, dict[str, Any]]:
@@ -131,11 +108,15 @@ def bands(ds: xr.Dataset) -> dict[str, dict[str, Any]]:
         labels = itertools.product(*(ds.indexes[d] for d in var.dims[2:]))
         keys += [("_".join([name, *map(str, label)]), var.attrs) for label in labels]
     quantiles = sample_quantiles(np.concatenate(columns, axis=2), list(BAND_LEVELS.values()))
+    by_series = quantiles.transpose(2, 0, 1)  # (series, level, month)
+    listed = by_series.tolist()  # one conversion for all; None only where a value is not finite
+    for k, i in zip(*np.nonzero(~np.isfinite(by_series).all(axis=2)), strict=True):
+        listed[k][i] = [_finite(x) for x in listed[k][i]]
     return {
         key: {
             "unit": attrs.get("units", ""),
             "description": attrs.get("description", ""),
-            **{q: _listed(quantiles[i, :, k]) for i, q in enumerate(BAND_LEVELS)},
+            **dict(zip(BAND_LEVELS, listed[k], strict=True)),
         }
         for k, (key, attrs) in enumerate(keys)
     }
@@ -167,17 +148,8 @@ def outcomes(ds: xr.Dataset) -> dict[str, float] | None:
     return {k: float(v) for k, v in probabilities(ds).items()}
 
 
-def run_result(
-    scenario: Scenario, samples: int, seed: int, engine: Engine = run_parameters
-) -> dict[str, Any]:
-    """Run a scenario and describe it as the API's RunResult (recent answers are kept)."""
-    return _run_result(scenario.model_dump_json(), samples, seed, engine)
-
-
-@lru_cache(maxsize=64)  # about 0.3 MB each: moving a slider back, or a shared link, costs nothing
-def _run_result(scenario_json: str, samples: int, seed: int, engine: Engine) -> dict[str, Any]:
-    scenario = Scenario.model_validate_json(scenario_json)
-    ds = simulate(scenario, samples, seed, engine)
+def describe(scenario: Scenario, ds: xr.Dataset, samples: int, seed: int) -> dict[str, Any]:
+    """A run as the API's RunResult: headline quantiles, outcome probabilities, monthly bands."""
     summary = {m: {q: _finite(v) for q, v in qs.items()} for m, qs in summarize(ds).items()}
     return {
         "scenario": scenario.name,
@@ -197,14 +169,6 @@ def _run_result(scenario_json: str, samples: int, seed: int, engine: Engine) -> 
         "version": __version__,
         "caveat": CAVEAT,
     }
-
-
-def warm_up(engine: Engine = run_parameters) -> None:
-    """Load what every request needs (registry, presets, the page's default draws) and run
-    the engine once, so that a fresh worker answers its first request at full speed."""
-    for name in PRESETS:
-        preset(name)
-    run_result(preset(PRESETS[0]), DEFAULT_SAMPLES, 0, engine)
 
 
 def scenario_info(name: str) -> dict[str, Any]:
