@@ -122,7 +122,7 @@ def page_redraw(base: str, moves: int) -> tuple[list[float], list[float]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--requests", type=int, default=10, help="runs per client")
+    parser.add_argument("--requests", type=int, default=20, help="runs per client")
     parser.add_argument("--samples", type=int, nargs="+", default=[1, 100])
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--page", action="store_true", help="also time the page's redraw")

@@ -132,3 +132,15 @@ def test_a_batch_of_runs_gives_the_same_datasets_as_separate_runs():
         assert batched.sizes == separate.sizes
         xr.testing.assert_allclose(batched, separate, rtol=1e-12)
         assert batched.attrs == separate.attrs
+
+
+def test_variables_keeps_only_the_named_outputs_with_the_same_values():
+    from ailead.engine import run_parameters
+    from ailead.registry import load_registry
+
+    params = load_registry().sample(6, 3)
+    full = run_parameters("catch-up", params)
+    kept = run_parameters("catch-up", params, variables=["lead_months", "misuse_exposure"])
+    assert set(kept.data_vars) == {"lead_months", "misuse_exposure", "outcome", "parameters"}
+    for name in kept.data_vars:
+        xr.testing.assert_identical(kept[name], full[name])

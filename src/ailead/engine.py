@@ -9,7 +9,7 @@ the verdict computed from the simulated paths. The state is advanced once a mont
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -41,70 +41,83 @@ def _per_sample(values: np.ndarray) -> np.ndarray:
 
 
 def _front_variables(out, p, lead_m):
-    """The fronts beyond intelligence, the security measures and the counter-moves in force."""
-    shares = _per_sample(out["market_share"])  # (samples, months, market, stack)
-    shares = np.concatenate([shares, 1.0 - shares.sum(axis=-1, keepdims=True)], axis=-1)
-    revenue = _per_sample(out["revenue_share"])
-    open_share = _per_sample(out["open_weight_share"])
-    tau = p["misuse_uplift_decay_months"][:, None]
-    misuse = security.misuse_term(
-        revenue[..., 0],
-        open_share[..., 0],
-        p["jailbreak_compliance_us"][:, None],
-        p["us_open_weight_lag_months"][:, None],
-        tau,
-    ) + security.misuse_term(
-        revenue[..., 1], open_share[..., 1], p["jailbreak_compliance_cn"][:, None], lead_m, tau
-    )
+    """The fronts beyond intelligence, the security measures and the counter-moves in force,
+    as (make, unit, description) with `make` computing the (samples, months, ...) values."""
+
+    def market_share():
+        shares = _per_sample(out["market_share"])  # (samples, months, market, stack)
+        return np.concatenate([shares, 1.0 - shares.sum(axis=-1, keepdims=True)], axis=-1)
+
+    def misuse():
+        revenue = _per_sample(out["revenue_share"])
+        open_share = _per_sample(out["open_weight_share"])
+        tau = p["misuse_uplift_decay_months"][:, None]
+        us = security.misuse_term(
+            revenue[..., 0],
+            open_share[..., 0],
+            p["jailbreak_compliance_us"][:, None],
+            p["us_open_weight_lag_months"][:, None],
+            tau,
+        )
+        cn = security.misuse_term(
+            revenue[..., 1], open_share[..., 1], p["jailbreak_compliance_cn"][:, None], lead_m, tau
+        )
+        return np.clip(us + cn, 0.0, 1.0)
+
     return {
         "adoption": (
-            _per_sample(out["adoption"]),
+            lambda: _per_sample(out["adoption"]),
             "share",
             "Share of the bloc's economic activity using AI in production",
         ),
         "market_share": (
-            shares,
+            market_share,
             "share",
             "Installed share of third-country AI use by supplier stack (neither: local or none)",
         ),
         "revenue_share": (
-            revenue,
+            lambda: _per_sample(out["revenue_share"]),
             "share",
             "The stack's share of world AI revenue (home adoption plus third-country share)",
         ),
         "open_weight_share": (
-            open_share,
+            lambda: _per_sample(out["open_weight_share"]),
             "fraction",
             "Share of the bloc's frontier released as open weights",
         ),
         "resilience": (
-            _per_sample(out["resilience"]),
+            lambda: _per_sample(out["resilience"]),
             "index (0-1)",
             "Stylised capacity to absorb the transition: adaptation / (adaptation + displacement)",
         ),
         "safety_margin_months": (
-            security.safety_margin(
+            lambda: security.safety_margin(
                 lead_m, p["safety_lead_share"][:, None], p["safety_testing_max_months"][:, None]
             ),
             "months",
             "Pre-deployment safety testing the leader can afford given its lead",
         ),
         "misuse_exposure": (
-            np.clip(misuse, 0.0, 1.0),
+            misuse,
             "index (0-1)",
             "Reach of near-frontier open-weight models with weak safeguards",
         ),
         "cyber_window_months": (
-            security.cyber_window(lead_m, p["cyber_defender_uptake"][:, None]),
+            lambda: security.cyber_window(lead_m, p["cyber_defender_uptake"][:, None]),
             "months",
             "Months in which AI vulnerability discovery favours the leader's defenders",
         ),
         "response_active": (
-            _per_sample(out["response_active"]),
+            lambda: _per_sample(out["response_active"]),
             "1 = in force",
             "PRC counter-moves in force (triggered by a state variable crossing a threshold)",
         ),
     }
+
+
+def _exp10(x: np.ndarray) -> np.ndarray:
+    """10**x, computed as exp(x ln 10): several times faster than numpy's power."""
+    return np.exp(x * np.log(10.0))
 
 
 def _by_bloc(out: dict[str, np.ndarray], key: str) -> np.ndarray:
@@ -150,18 +163,21 @@ def run_parameters(
     scenario: str | Scenario | dict,
     params: dict[str, np.ndarray],
     on_month: Callable[[int], None] | None = None,
+    variables: Collection[str] | None = None,
 ) -> xr.Dataset:
     """Run a scenario on given parameter arrays (one value per sample for every registry name).
 
     The scenario's own overrides are applied on top. `run` samples and calls this; analyses that
-    bring their own sample matrix (sensitivity, calibration) call it directly.
+    bring their own sample matrix (sensitivity, calibration) call it directly. `variables`
+    keeps only the named monthly variables (default: all), which saves time and memory.
     """
     sc, params, levers, n_months = _inputs(scenario, params)
-    return _dataset(sc, params, simulate(params, levers, n_months, on_month))
+    return _dataset(sc, params, simulate(params, levers, n_months, on_month), variables)
 
 
 def run_batch(
     jobs: Sequence[tuple[str | Scenario | dict, dict[str, np.ndarray]]],
+    variables: Collection[str] | None = None,
 ) -> list[xr.Dataset]:
     """Several runs `(scenario, params)` in one pass of the monthly loop; the same Datasets as
     `run_parameters` on each.
@@ -196,7 +212,7 @@ def run_batch(
         bounds = np.cumsum([0, *sizes])
         for j, i in enumerate(members):
             part = {k: v[..., bounds[j] : bounds[j + 1]] for k, v in out.items()}
-            results[i] = _dataset(inputs[i][0], inputs[i][1], part)
+            results[i] = _dataset(inputs[i][0], inputs[i][1], part, variables)
     return results  # type: ignore[return-value]
 
 
@@ -214,8 +230,17 @@ def _inputs(scenario, params):
     return sc, params, lever_schedules(sc, registry, params, n_months), n_months
 
 
-def _dataset(sc: Scenario, params: dict[str, np.ndarray], out: dict[str, np.ndarray]):
-    """The labelled result of one run from the simulated paths (months, ..., samples)."""
+def _dataset(
+    sc: Scenario,
+    params: dict[str, np.ndarray],
+    out: dict[str, np.ndarray],
+    keep: Collection[str] | None = None,
+) -> xr.Dataset:
+    """The labelled result of one run from the simulated paths (months, ..., samples).
+
+    `keep` names the monthly variables to include (default: all); each is computed only if
+    kept. `outcome` and `parameters` are always included.
+    """
     samples = len(next(iter(params.values())))
     n_months = sc.month(sc.end) + 1
     first = sc.month(sc.start)
@@ -223,76 +248,82 @@ def _dataset(sc: Scenario, params: dict[str, np.ndarray], out: dict[str, np.ndar
     lead_m = lead.lead_months(
         out["capability_us"].T, out["capability_cn"].T, params["frontier_growth_history"]
     )
-    nvidia = (out["production_us"] * params["nvidia_share_of_us_production"]).T
     data = {
         "production_h100e": (
-            _by_bloc(out, "production"),
+            lambda: _by_bloc(out, "production"),
             "H100e/month",
             "Accelerator production (US bloc: all US-designed; PRC: domestic)",
         ),
         "production_tpp": (
-            _by_bloc(out, "production") * params["h100_tpp"][:, None, None],
+            lambda: _by_bloc(out, "production") * params["h100_tpp"][:, None, None],
             "TPP/month",
             "Accelerator production in total processing performance",
         ),
-        "nvidia_production_h100e": (nvidia, "H100e/month", "NVIDIA's part of US-bloc production"),
-        "exports_h100e": (out["exports"].T, "H100e/month", "Legal US exports to the PRC"),
-        "smuggled_h100e": (out["smuggled"].T, "H100e/month", "Chips smuggled into the PRC"),
+        "nvidia_production_h100e": (
+            lambda: (out["production_us"] * params["nvidia_share_of_us_production"]).T,
+            "H100e/month",
+            "NVIDIA's part of US-bloc production",
+        ),
+        "exports_h100e": (lambda: out["exports"].T, "H100e/month", "Legal US exports to the PRC"),
+        "smuggled_h100e": (lambda: out["smuggled"].T, "H100e/month", "Chips smuggled into the PRC"),
         "remote_access_h100e": (
-            out["remote"].T,
+            lambda: out["remote"].T,
             "H100e",
             "Overseas US-chip capacity rented by PRC labs",
         ),
-        "compute_stock_h100e": (_by_bloc(out, "stock"), "H100e", "Installed compute owned"),
+        "compute_stock_h100e": (lambda: _by_bloc(out, "stock"), "H100e", "Installed compute owned"),
         "accessible_compute_h100e": (
-            _by_bloc(out, "accessible"),
+            lambda: _by_bloc(out, "accessible"),
             "H100e",
             "Compute a bloc's labs can use (owned + rented remotely)",
         ),
-        "largest_run_flop": (_by_bloc(out, "run"), "FLOP", "Largest training run so far"),
+        "largest_run_flop": (lambda: _by_bloc(out, "run"), "FLOP", "Largest training run so far"),
         "algorithmic_efficiency": (
-            10.0 ** _by_bloc(out, "log_eff"),
+            lambda: _exp10(_by_bloc(out, "log_eff")),
             "x (US 2025-01 = 1)",
             "Algorithmic efficiency multiplier on training compute",
         ),
         "ai_rnd_speedup": (
-            _by_bloc(out, "speedup"),
+            lambda: _by_bloc(out, "speedup"),
             "x",
             "Multiplier on algorithmic progress from AI-assisted research",
         ),
         "distillation_gain_ooms": (
-            _cn_only(out["gain"]),
+            lambda: _cn_only(out["gain"]),
             "OOM",
             "Capability gained by distillation this month (log10 D)",
         ),
         "effective_compute": (
-            10.0**cap,
+            lambda: _exp10(cap),
             "FLOP (2025-01 algorithms)",
             "Largest run x algorithmic efficiency (x distillation for the PRC)",
         ),
-        "capability": (cap, "OOM", "Capability index: log10 of effective compute"),
+        "capability": (lambda: cap, "OOM", "Capability index: log10 of effective compute"),
         "capability_eci": (
-            loop.eci(
+            lambda: loop.eci(
                 cap, params["eci_intercept"][:, None, None], params["eci_slope"][:, None, None]
             ),
             "ECI",
             "Capability on an ECI-like display scale fitted to Epoch AI data",
         ),
         "lead_months": (
-            lead_m,
+            lambda: lead_m,
             "months",
             "US lead: months since the US had the PRC's current capability "
             "(negative when the PRC leads)",
         ),
         "compute_ratio": (
-            (out["accessible_us"] / out["accessible_cn"]).T,
+            lambda: (out["accessible_us"] / out["accessible_cn"]).T,
             "x",
             "US-bloc accessible compute / PRC accessible compute",
         ),
         **_front_variables(out, params, lead_m),
     }
     variables = {}
-    for name, (values, unit, description) in data.items():
+    for name, (make, unit, description) in data.items():
+        if keep is not None and name not in keep:
+            continue
+        values = make()
         dims = _DIMS.get(
             name, ("sample", "time", "bloc") if values.ndim == 3 else ("sample", "time")
         )

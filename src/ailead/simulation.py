@@ -69,11 +69,13 @@ def baseline_flows(p: dict[str, np.ndarray], levers: dict[str, np.ndarray], n_mo
         p["cn_import_demand_share"],
         levers["export_threshold_tpp"],
         (p["h20_tpp"], p["h200_tpp"], p["b200_tpp"]),
-        p["b200_tpp"] * p["us_chip_perf_growth"] ** years,
+        p["b200_tpp"] * np.exp(np.log(p["us_chip_perf_growth"]) * years),
     )
     return {
         "production_us": prod_us,
-        "production_cn": chips_cn * p["cn_chip_h100e_2025"] * p["cn_chip_perf_growth"] ** years,
+        "production_cn": chips_cn
+        * p["cn_chip_h100e_2025"]
+        * np.exp(np.log(p["cn_chip_perf_growth"]) * years),  # g**y, faster as exp
         "exports": exports,
         "smuggled": access.smuggled(
             prod_us, p["smuggling_share_unenforced"], levers["smuggling_enforcement"]

@@ -11,6 +11,20 @@ import xarray as xr
 from ailead.verdict import probabilities
 
 QUANTILES = {"p5": 0.05, "p50": 0.5, "p95": 0.95}
+# The monthly variables `headline` reads (with `outcome` and `parameters`, always present).
+HEADLINE_VARIABLES = (
+    "lead_months",
+    "compute_ratio",
+    "capability",
+    "capability_eci",
+    "accessible_compute_h100e",
+    "adoption",
+    "resilience",
+    "market_share",
+    "safety_margin_months",
+    "misuse_exposure",
+    "cyber_window_months",
+)
 
 
 def headline(ds: xr.Dataset, at: str | None = None) -> dict[str, np.ndarray]:

@@ -36,7 +36,8 @@ def hbm_inflow(domestic_2025, domestic_growth, import_potential, hbm_control, ye
     H(t) = H_dom,2025 * g_dom**y + imports * (1 - control): domestic output grows at g_dom;
     foreign supply is blocked in proportion to the HBM control.
     """
-    return domestic_2025 * domestic_growth**years + import_potential * (1.0 - hbm_control)
+    domestic = domestic_2025 * xp.exp(xp.log(domestic_growth) * years)  # g**y, faster as exp
+    return domestic + import_potential * (1.0 - hbm_control)
 
 
 def die_yield(yield_2025, gain_per_year, ceiling, years, xp=np):

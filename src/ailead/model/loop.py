@@ -31,7 +31,8 @@ def algorithmic_growth(base_rate, experiment, experiment_leader, elasticity, spe
     The leader (the US frontier, where r0 was measured) progresses at the base rate; a bloc with
     less experiment compute than the leader progresses more slowly, never faster.
     """
-    return base_rate * xp.minimum(1.0, experiment / experiment_leader) ** elasticity * speedup
+    share = xp.minimum(1.0, experiment / experiment_leader)  # > 0: stocks are positive
+    return base_rate * xp.exp(elasticity * xp.log(share)) * speedup  # share**lambda, as exp
 
 
 def spillover(log_eff_leader, log_eff_follower, rate, xp=np):

@@ -44,7 +44,7 @@ def stockpile_factor(announced, surge, on):
 def buildout_factor(fired_at, month, boost, delay_months, on):
     """Domestic output multiplier (1 + b * on) ** (max(0, t - t_fire - d) / 12); 1 if not fired."""
     years = np.maximum(0.0, month - fired_at - delay_months) / 12.0
-    return np.where(fired_at == NEVER, 1.0, (1.0 + boost * on) ** years)
+    return np.where(fired_at == NEVER, 1.0, np.exp(np.log1p(boost * on) * years))
 
 
 def open_weight_share(fired_at, base, maximum, on):

@@ -129,7 +129,8 @@ def _run_all(runs: list[tuple[Scenario, int, int]]) -> dict[RunKey, dict[str, An
             missing[key] = scenario
     items = list(missing.items())
     try:
-        datasets: list = run_batch([(sc, results.draws(n, seed)) for (_, n, seed), sc in items])
+        jobs = [(sc, results.draws(n, seed)) for (_, n, seed), sc in items]
+        datasets: list = run_batch(jobs, results.VARIABLES)
     except Exception:  # noqa: BLE001 - narrowed down by running each alone
         datasets = [_alone(scenario, key) for key, scenario in items]
     for (key, scenario), ds in zip(items, datasets, strict=True):
@@ -144,7 +145,7 @@ def _run_all(runs: list[tuple[Scenario, int, int]]) -> dict[RunKey, dict[str, An
 
 def _alone(scenario: Scenario, key: RunKey):
     try:
-        return run_batch([(scenario, results.draws(key[1], key[2]))])[0]
+        return run_batch([(scenario, results.draws(key[1], key[2]))], results.VARIABLES)[0]
     except Exception as exc:  # noqa: BLE001 - passed on as this run's answer
         return exc
 

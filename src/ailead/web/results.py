@@ -37,6 +37,7 @@ SERIES = (  # the monthly variables the page draws, when the run has them
     "cyber_window_months",
 )
 CAVEAT = "Results under these assumptions; not a forecast."
+VARIABLES = tuple(dict.fromkeys((*summary_module.HEADLINE_VARIABLES, *SERIES)))  # `describe`'s
 
 
 def preset(name: str, where: str = "scenario") -> Scenario:
