@@ -83,14 +83,25 @@ def baseline_flows(p: dict[str, np.ndarray], levers: dict[str, np.ndarray], n_mo
     }
 
 
-def _lagged(history, row, lag_whole, lag_frac, cols):
-    """The leader's path read `lag` months before month `row` of a padded history.
+class _LaggedReader:
+    """The leader's path read `lag` months before a month of a padded history.
 
     history: (pad + months, samples), rows before `pad` hold the backward extension. With
-    lag = d + f (d whole, 0 <= f < 1): (1 - f) * I(t - d) + f * I(t - d - 1).
+    lag = d + f (d whole, 0 <= f < 1): (1 - f) * I(t - d) + f * I(t - d - 1). The positions of
+    each sample's two entries in the flattened history are set once (reading by `take` is
+    cheaper than fancy indexing in every month).
     """
-    i = row - lag_whole
-    return (1.0 - lag_frac) * history[i, cols] + lag_frac * history[i - 1, cols]
+
+    def __init__(self, history: np.ndarray, pad: int, lag_months: np.ndarray) -> None:
+        n = history.shape[1]
+        whole = np.floor(lag_months).astype(int)
+        self.flat, self.n = history.reshape(-1), n
+        self.first = (pad - whole) * n + np.arange(n)  # flat index of I(0 - d) per sample
+        self.frac, self.keep = lag_months - whole, 1.0 - (lag_months - whole)
+
+    def __call__(self, month: int) -> np.ndarray:
+        at = self.first + month * self.n
+        return self.keep * self.flat.take(at) + self.frac * self.flat.take(at - self.n)
 
 
 def _lead_estimate(history, row, cap_cn, history_slope):
@@ -209,11 +220,10 @@ def simulate(
     out: dict[str, np.ndarray] = {}  # the recorded paths, (months, ...) each
     slope = p["frontier_growth_history"]
     m = _market_constants(p)
-    cols = np.arange(n)
-    lag_whole = np.floor(p["distillation_lag_months"]).astype(int)
-    lag_frac = p["distillation_lag_months"] - lag_whole
-    pad = int(lag_whole.max()) + 13  # room for the lag and for a year of growth before month 0
+    # Room for the lag and for a year of growth before month 0.
+    pad = int(np.floor(p["distillation_lag_months"]).max()) + 13
     history = np.empty((pad + n_months, n))  # the leader's capability, padded backwards
+    lagged = _LaggedReader(history, pad, p["distillation_lag_months"])
 
     # The largest run is linear in accessible compute: its factor per bloc [FLOP per H100e].
     run_factor = {
@@ -264,7 +274,7 @@ def simulate(
             cap_us0 = cap_us
 
         # The follower: own capability, distillation towards the leader's lagged path.
-        ceiling = _lagged(history, row, lag_whole, lag_frac, cols)
+        ceiling = lagged(t)
         deterrence = levers["distillation_deterrence"][t]
         closure = distillation.gap_closure(
             p["distillation_gap_closure"],
@@ -293,14 +303,19 @@ def simulate(
             adopt, m_installed = home["adoption0"], m["installed0"]
         _record(out, t, n_months, adoption=adopt, gain_since_start=gain)
         adopt_now, adopt = adopt, _home_step(home, adopt, accessible, gain)
-        if policy_utility is None:
-            policy_utility = _policy_utility(m, open_share)
+        if t == 0:  # the constants that reproduce the starting shares
+            moving = markets.market_utility(gain, m["trust"], m_installed, m["b"])
+            drivers = _policy_utility(m, open_share) + moving
+            constants = np.stack(
+                markets.calibrated_constants(
+                    m_installed[:, 0], m_installed[:, 1], drivers[:, 0], drivers[:, 1]
+                ),
+                axis=1,
+            )  # (market, stack, samples)
+        if policy_utility is None:  # constants + the policy terms, recomputed when they move
+            policy_utility = constants + _policy_utility(m, open_share)
         utility = policy_utility + markets.market_utility(gain, m["trust"], m_installed, m["b"])
-        if t == 0:
-            constants = markets.calibrated_constants(
-                m_installed[:, 0], m_installed[:, 1], utility[:, 0], utility[:, 1]
-            )
-        chosen = markets.logit_shares(constants[0] + utility[:, 0], constants[1] + utility[:, 1])
+        chosen = markets.logit_shares(utility[:, 0], utility[:, 1])
         _record(out, t, n_months, market_share=m_installed)
         pi = feedback.revenue_shares(adopt_now, m["weights"], m_installed)
         chosen_shares[:, 0], chosen_shares[:, 1] = chosen[0], chosen[1]
@@ -388,15 +403,17 @@ class _Triggers:
 
     def __init__(self, keys: tuple[str, ...], n: int) -> None:
         self.fired = {key: np.full(n, responses.NEVER) for key in keys}
+        self.unfired = {key: np.ones(n, dtype=bool) for key in keys}
         self.waiting = dict.fromkeys(keys, n)  # samples not yet fired
         self.fired_any = dict.fromkeys(keys, False)
 
     def check(self, key: str, condition: np.ndarray, month: int) -> bool:
         """Latch `key` where `condition` holds for the first time; True if any sample did."""
-        if not np.count_nonzero(condition & (self.fired[key] == responses.NEVER)):
+        if not np.count_nonzero(condition & self.unfired[key]):
             return False
         self.fired[key] = responses.latch(self.fired[key], condition, month)
-        self.waiting[key] = int(np.count_nonzero(self.fired[key] == responses.NEVER))
+        self.unfired[key] = self.fired[key] == responses.NEVER
+        self.waiting[key] = int(np.count_nonzero(self.unfired[key]))
         self.fired_any[key] = True
         return True
 
