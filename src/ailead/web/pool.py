@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import signal
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -70,7 +71,7 @@ class EnginePool:
                 self._executor = ProcessPoolExecutor(
                     self.workers,
                     mp_context=multiprocessing.get_context("spawn"),
-                    initializer=answers.warm_up,
+                    initializer=_start_engine_process,
                 )
                 size = self.workers
                 # Tasks submitted together start every process (each warms up first).
@@ -133,3 +134,9 @@ class EnginePool:
                     queued.answer.set_exception(reply)
                 else:
                     queued.answer.set_result(reply)
+
+
+def _start_engine_process() -> None:
+    """In each engine process: leave Ctrl+C to the server (which stops the pool), then warm up."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    answers.warm_up()
