@@ -60,3 +60,18 @@ def test_concurrent_requests_share_engine_passes():
     assert all(r.status_code == 200 for r in replies)
     assert [r.json()["switches"]["access"] for r in replies] == [i / 20 for i in range(12)]
     assert app.state.pool.batches < len(bodies)  # one engine thread: the queue fills, batches form
+
+
+def test_a_fault_in_one_run_fails_that_request_alone(monkeypatch):
+    real = results.describe
+
+    def describe(scenario, ds, samples, seed):
+        if scenario.switches["compute"] == 0.5:
+            raise ValueError("boom")
+        return real(scenario, ds, samples, seed)
+
+    monkeypatch.setattr(results, "describe", describe)
+    jobs = [("run", _run(level, samples=2).model_dump_json()) for level in (0.4, 0.5, 0.6)]
+    replies = answers.answer(jobs)
+    assert [status for status, _ in replies] == ["ok", "failed", "ok"]
+    assert "boom" in replies[1][1]

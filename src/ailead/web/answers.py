@@ -1,11 +1,12 @@
 """Answering queued API requests in an engine worker: the runs of a batch share one engine pass.
 
 `answer(jobs)` takes requests as `(kind, request JSON)` pairs, already validated by the app, and
-returns one `(status, content)` pair per request: ("ok", the response JSON) or ("refused", the
-one-line message answered with 422). Every run the batch needs (a run request, or a scenario of
-a comparison) that is not in the recent-answers cache goes into one `ailead.engine.run_batch`
-pass: the monthly loop costs about as much for one sample as for a few hundred, and no sample
-reads another's state, so concurrent requests share its fixed cost.
+returns one `(status, content)` pair per request: ("ok", the response JSON), ("refused", the
+one-line message answered with 422) or ("failed", an internal error, answered with 500). Every
+run the batch needs (a run request, or a scenario of a comparison) that is not in the
+recent-answers cache goes into one `ailead.engine.run_batch` pass: the monthly loop costs about
+as much for one sample as for a few hundred, and no sample reads another's state, so concurrent
+requests share its fixed cost.
 """
 
 from __future__ import annotations
@@ -87,6 +88,9 @@ def answer(jobs: list[tuple[str, str]]) -> list[tuple[str, bytes | str]]:
         except AileadError as exc:
             answers.append(("refused", _one_line(exc)))
             continue
+        except Exception as exc:  # noqa: BLE001 - a fault: this request alone gets a 500
+            answers.append(("failed", f"{type(exc).__name__}: {exc}"))
+            continue
         answers.append(("ok", response.model_dump_json().encode()))
     return answers
 
@@ -138,7 +142,11 @@ def _run_all(runs: list[tuple[Scenario, int, int]]) -> dict[RunKey, dict[str, An
             found[key] = ds  # answered to the request that asked for this run
             continue
         ds.attrs["seed"] = key[2]
-        found[key] = results.describe(scenario, ds, key[1], key[2])
+        try:
+            found[key] = results.describe(scenario, ds, key[1], key[2])
+        except Exception as exc:  # noqa: BLE001 - answered to the request that asked
+            found[key] = exc
+            continue
         RECENT.put(key, found[key])
     return found
 

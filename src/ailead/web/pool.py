@@ -45,7 +45,7 @@ class EnginePool:
     def __init__(self, workers: int, threads: int, batch_samples: int, timeout_s: float) -> None:
         self.workers, self.threads = workers, threads
         self.batch_samples, self.timeout_s = batch_samples, timeout_s
-        self.batches = 0  # batches answered so far (tests and the load benchmark read it)
+        self.batches = 0  # batches answered so far (the tests read it)
         self._executor: Executor | None = None
         self._queue: asyncio.Queue[_Queued] | None = None
         self._feeders: list[asyncio.Task] = []
@@ -107,6 +107,8 @@ class EnginePool:
             ) from None
         if status == "refused":
             raise AileadError(content)
+        if status == "failed":
+            raise RuntimeError(content)  # a fault in the engine worker: 500
         return content
 
     async def _feed(self) -> None:
