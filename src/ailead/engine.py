@@ -186,7 +186,7 @@ def run_batch(
     months can share one pass: parameters and lever schedules are joined along the sample axis
     and the outputs split back. Its fixed cost per month is then paid once, not once per run
     (the web explorer batches concurrent requests this way). Runs over different months are
-    grouped by their month count.
+    grouped by their month count. `variables` is passed on as in `run_parameters`.
     """
     inputs = [_inputs(scenario, params) for scenario, params in jobs]
     results: list[xr.Dataset | None] = [None] * len(inputs)
