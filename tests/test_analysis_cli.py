@@ -5,22 +5,7 @@ import io
 import json
 
 import pytest
-from typer.testing import CliRunner
-
-from ailead.cli import app
-
-runner = CliRunner()
-
-
-def invoke(*args):
-    return runner.invoke(app, [str(a) for a in args])
-
-
-def ok(*args):
-    result = invoke(*args)
-    assert result.exit_code == 0, result.output
-    assert "Traceback" not in result.output
-    return result
+from cli_helpers import invoke, ok
 
 
 def as_json(*args):

@@ -3,26 +3,14 @@
 import json
 
 import pytest
-from typer.testing import CliRunner
+from cli_helpers import invoke, ok
 
 from ailead import __version__, load_registry
-from ailead.cli import app, core
+from ailead.cli import core
 from ailead.summary import FRONTS
 
-runner = CliRunner()
 HEADLINE = ("lead_months", "compute_ratio", "capability_us", "capability_cn")
 FAST = ["--samples", "32", "--seed", "1"]
-
-
-def invoke(*args):
-    return runner.invoke(app, [str(a) for a in args])
-
-
-def ok(*args):
-    result = invoke(*args)
-    assert result.exit_code == 0, result.output
-    assert "Traceback" not in result.output
-    return result
 
 
 def run_json(*args):
