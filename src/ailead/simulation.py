@@ -328,7 +328,7 @@ def simulate(
 
         # Counter-moves in force this month (retaliation's factor is set when it fires).
         buildout = 1.0
-        if triggers.fired_any["buildout"]:
+        if triggers.any_fired("buildout"):
             buildout = responses.buildout_factor(
                 triggers.fired["buildout"],
                 t,
@@ -404,8 +404,8 @@ class _Triggers:
     def __init__(self, keys: tuple[str, ...], n: int) -> None:
         self.fired = {key: np.full(n, responses.NEVER) for key in keys}
         self.unfired = {key: np.ones(n, dtype=bool) for key in keys}
+        self.n = n
         self.waiting = dict.fromkeys(keys, n)  # samples not yet fired
-        self.fired_any = dict.fromkeys(keys, False)
 
     def check(self, key: str, condition: np.ndarray, month: int) -> bool:
         """Latch `key` where `condition` holds for the first time; True if any sample did."""
@@ -414,8 +414,10 @@ class _Triggers:
         self.fired[key] = responses.latch(self.fired[key], condition, month)
         self.unfired[key] = self.fired[key] == responses.NEVER
         self.waiting[key] = int(np.count_nonzero(self.unfired[key]))
-        self.fired_any[key] = True
         return True
+
+    def any_fired(self, key: str) -> bool:
+        return self.waiting[key] < self.n
 
 
 def _responses_in_force(p, stockpile, fired, n_months):
