@@ -11,7 +11,7 @@ import argparse
 import time
 
 import ailead
-from ailead.scenario import load_scenario
+from ailead.inputs.scenario import load_scenario
 
 MONTHS = 72
 

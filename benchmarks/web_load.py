@@ -20,8 +20,7 @@ import statistics
 import time
 
 import numpy as np
-
-from ailead.web.local import CHROMIUM, CHROMIUM_ARGS, local_server
+from web_local import CHROMIUM, CHROMIUM_ARGS, local_server
 
 
 class Connection:

@@ -12,8 +12,7 @@ import argparse
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
-
-from ailead.web.local import CHROMIUM, CHROMIUM_ARGS, local_server
+from web_local import CHROMIUM, CHROMIUM_ARGS, local_server
 
 
 def main() -> None:

@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from ailead.calibration import markdown_table
+from ailead.checks.essay import markdown_table
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ailead import regression
-from ailead.backtest import (
+from ailead.calibrate.inference import calibrate, shipped_posterior_path
+from ailead.checks import releases as regression
+from ailead.checks.backtest import (
     CALIBRATED_UNTIL,
     HELD_OUT,
     SCENARIO,
@@ -27,8 +28,7 @@ from ailead.backtest import (
     initial_conditions,
     run_backtest,
 )
-from ailead.inference import calibrate, shipped_posterior_path
-from ailead.validate import TABLE_SAMPLES, TABLE_SEED, markdown, validate
+from ailead.checks.validate import TABLE_SAMPLES, TABLE_SEED, markdown, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"

@@ -5,17 +5,17 @@
 >>> ailead.summarize(ds)["lead_months"]["p50"]
 """
 
-__version__ = "0.2.0"
-
-from ailead.engine import run  # noqa: E402
-from ailead.errors import AileadError  # noqa: E402
-from ailead.registry import load_registry  # noqa: E402
-from ailead.scenario import Scenario, load_scenario, presets  # noqa: E402
-from ailead.summary import summarize  # noqa: E402
+from ailead._version import __version__
+from ailead.errors import AileadError
+from ailead.inputs.registry import load_registry
+from ailead.inputs.scenario import Scenario, load_scenario, presets
+from ailead.outputs.engine import run
+from ailead.outputs.summary import summarize
 
 __all__ = [
     "AileadError",
     "Scenario",
+    "__version__",
     "load_registry",
     "load_scenario",
     "presets",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ailead.errors import AileadError
-from ailead.verdict import OUTCOMES
+from ailead.outputs.verdict import OUTCOMES
 
 OPERATORS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt}
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"

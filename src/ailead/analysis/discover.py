@@ -16,8 +16,8 @@ from ailead.analysis.conditions import parse_condition
 from ailead.analysis.evaluate import Progress, check_metric, draws, evaluate
 from ailead.analysis.prim import PrimResult, prim
 from ailead.errors import AileadError
-from ailead.registry import load_registry
-from ailead.scenario import Scenario, load_scenario
+from ailead.inputs.registry import load_registry
+from ailead.inputs.scenario import Scenario, load_scenario
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,12 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from ailead.engine import run_parameters
 from ailead.errors import AileadError
-from ailead.registry import load_registry
-from ailead.scenario import Scenario, load_scenario
-from ailead.summary import headline
-from ailead.verdict import probabilities
+from ailead.inputs.registry import load_registry
+from ailead.inputs.scenario import Scenario, load_scenario
+from ailead.outputs.engine import run_parameters
+from ailead.outputs.summary import headline
+from ailead.outputs.verdict import probabilities
 
 CHUNK = 4096  # samples per engine call: a Dataset of about 120 MB, near the best throughput
 
@@ -44,7 +44,7 @@ def draws(samples: int, seed: int) -> dict[str, np.ndarray]:
 def at_target(ds: xr.Dataset) -> pd.DataFrame:
     """One row per sample: every headline metric at the target, and the verdict `outcome`.
 
-    The verdict is the engine's (`ailead.verdict`): scenario-one, contested or scenario-two.
+    The verdict is the engine's (`ailead.outputs.verdict`): scenario-one, contested or scenario-two.
     """
     frame = pd.DataFrame(headline(ds))
     frame["outcome"] = ds["outcome"].values

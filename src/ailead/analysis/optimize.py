@@ -24,8 +24,8 @@ from ailead.analysis.conditions import parse_target
 from ailead.analysis.evaluate import Progress, check_metric
 from ailead.analysis.switches import DEFAULT_LEVELS, factorial
 from ailead.errors import AileadError
-from ailead.registry import SWITCHES, load_registry
-from ailead.scenario import Scenario, load_scenario
+from ailead.inputs.registry import SWITCHES, load_registry
+from ailead.inputs.scenario import Scenario, load_scenario
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,10 @@ from matplotlib.figure import Figure
 from ailead.analysis.evaluate import Progress, check_count
 from ailead.analysis.optimize import PolicySearch
 from ailead.analysis.sensitivity import RANK_BY
-from ailead.engine import run
 from ailead.errors import AileadError
-from ailead.registry import SWITCHES
-from ailead.scenario import Scenario, load_scenario
+from ailead.inputs.registry import SWITCHES
+from ailead.inputs.scenario import Scenario, load_scenario
+from ailead.outputs.engine import run
 
 BANDS = {"p5": 0.05, "p25": 0.25, "p50": 0.5, "p75": 0.75, "p95": 0.95}
 CAVEAT = "Under these assumptions; not a forecast."

@@ -37,8 +37,8 @@ from threadpoolctl import threadpool_limits
 
 from ailead.analysis.evaluate import CHUNK, Progress, check_count, check_metric, evaluate
 from ailead.errors import AileadError
-from ailead.registry import load_registry
-from ailead.scenario import Scenario, load_scenario
+from ailead.inputs.registry import load_registry
+from ailead.inputs.scenario import Scenario, load_scenario
 
 METHODS = ("sobol", "morris", "delta")
 MORRIS_LEVELS = 4
@@ -178,7 +178,7 @@ def scenario_problem(scenario: Scenario, groups: dict[str, Sequence[str]] | None
 
 
 def scenario_model(scenario: Scenario, names: list[str], output: str) -> Model:
-    """Quantiles (n, len(names)) -> `output` at the target date, via `ailead.engine`."""
+    """Quantiles (n, len(names)) -> `output` at the target date, via `ailead.outputs.engine`."""
     registry = load_registry()
 
     def model(u: np.ndarray) -> np.ndarray:

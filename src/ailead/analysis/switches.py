@@ -20,8 +20,8 @@ import pandas as pd
 
 from ailead.analysis.evaluate import Progress, draws, evaluate, outcome_shares
 from ailead.errors import AileadError
-from ailead.registry import SWITCHES
-from ailead.scenario import Scenario, load_scenario, switch_strength
+from ailead.inputs.registry import SWITCHES
+from ailead.inputs.scenario import Scenario, load_scenario, switch_strength
 
 DEFAULT_LEVELS = ("off", "status-quo", "strong")
 EFFECT_OUTPUTS = ("lead_p50", "p_scenario_one")

@@ -35,8 +35,8 @@ from ailead.cli.core import (
     _table,
 )
 from ailead.errors import AileadError
-from ailead.registry import SWITCHES, load_registry
-from ailead.scenario import Scenario
+from ailead.inputs.registry import SWITCHES, load_registry
+from ailead.inputs.scenario import Scenario
 
 LEVELS_TEXT = ",".join(DEFAULT_LEVELS)
 ScenarioArg = Annotated[

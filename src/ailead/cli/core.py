@@ -25,12 +25,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from ailead import AileadError, __version__, export, load_registry, load_scenario, presets, store
-from ailead import run as run_model
-from ailead.registry import LEVELS, SWITCHES
-from ailead.scenario import Scenario
-from ailead.summary import FRONTS, UNITS, monthly_medians, outcome_probabilities, summarize
-from ailead.verdict import OUTCOMES
+from ailead import store
+from ailead._version import __version__
+from ailead.errors import AileadError
+from ailead.inputs.registry import LEVELS, SWITCHES, load_registry
+from ailead.inputs.scenario import Scenario, load_scenario, presets
+from ailead.outputs import export
+from ailead.outputs.engine import run as run_model
+from ailead.outputs.summary import FRONTS, UNITS, monthly_medians, outcome_probabilities, summarize
+from ailead.outputs.verdict import OUTCOMES
 
 CAVEAT = "Results under these assumptions; not a forecast."
 PROGRESS_WORK = 1_000_000  # samples x months: about a second at the measured ~1.2M per second

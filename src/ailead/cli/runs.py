@@ -37,7 +37,7 @@ from ailead.cli.core import (
     _switch_text,
     _table,
 )
-from ailead.store_schema import store_path
+from ailead.store.schema import store_path
 
 runs_app = typer.Typer(
     help="Saved runs in the run store ($AILEAD_HOME/runs.duckdb): list, show, diff, export, "

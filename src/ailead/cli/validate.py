@@ -1,7 +1,8 @@
 """CLI commands for checking the model against the record: calibrate, validate, backtest, changes.
 
-Each is a thin layer over `ailead.inference`, `ailead.validate`, `ailead.backtest` and
-`ailead.regression`: it parses options and formats the result as a table, JSON or CSV.
+Each is a thin layer over `ailead.calibrate.inference`, `ailead.checks.validate`,
+`ailead.checks.backtest` and `ailead.checks.releases`: it parses options and formats the result as
+a table, JSON or CSV.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 
-from ailead import backtest as backtests
-from ailead import inference, regression
-from ailead import validate as validation
+from ailead.calibrate import inference
+from ailead.checks import backtest as backtests
+from ailead.checks import releases as regression
+from ailead.checks import validate as validation
 from ailead.cli.core import (
     CAVEAT,
     Format,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ailead.export import check_output_path
+from ailead.outputs.export import check_output_path
 from ailead.report.content import Report, Section, build_report
 
 FORMATS = (".html", ".pdf")

@@ -13,13 +13,14 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from ailead import __version__, load_registry, summary
-from ailead import run as run_model
+from ailead._version import __version__
 from ailead.analysis import switches
-from ailead.policy import RAMP_PARAMETER, lever_targets
-from ailead.registry import LEVELS, SWITCHES
-from ailead.scenario import Scenario
-from ailead.verdict import probabilities
+from ailead.inputs.levers import RAMP_PARAMETER, lever_targets
+from ailead.inputs.registry import LEVELS, SWITCHES, load_registry
+from ailead.inputs.scenario import Scenario
+from ailead.outputs import summary
+from ailead.outputs.engine import run as run_model
+from ailead.outputs.verdict import probabilities
 
 CAVEAT = (
     "Every result in this report holds under these assumptions: it models the essay's argument "

@@ -17,9 +17,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ailead import AileadError
-from ailead.engine import run_batch
-from ailead.scenario import Scenario
+from ailead.errors import AileadError
+from ailead.inputs.scenario import Scenario
+from ailead.outputs.engine import run_batch
 from ailead.web import results
 from ailead.web.models import (
     PRESETS,

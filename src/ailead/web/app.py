@@ -20,7 +20,9 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ailead import AileadError, __version__, load_registry
+from ailead._version import __version__
+from ailead.errors import AileadError
+from ailead.inputs.registry import load_registry
 from ailead.web import results
 from ailead.web.limits import BodySizeLimit, Limits
 from ailead.web.models import (

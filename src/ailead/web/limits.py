@@ -16,7 +16,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ailead import AileadError
+from ailead.errors import AileadError
 
 ENV = {
     "max_samples": "AILEAD_MAX_SAMPLES",

@@ -11,8 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, create_model
 
-from ailead.registry import LEVELS
-from ailead.scenario import presets
+from ailead.inputs.registry import LEVELS
+from ailead.inputs.scenario import presets
 
 PRESETS = tuple(presets())
 SwitchName = Literal["compute", "access", "distillation"]

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from ailead import AileadError
+from ailead.errors import AileadError
 from ailead.web import answers
 
 

@@ -16,11 +16,12 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from ailead import AileadError, __version__, load_registry, load_scenario, summarize
-from ailead import summary as summary_module
-from ailead.registry import SWITCHES
-from ailead.scenario import Scenario, month_index, switch_strength
-from ailead.summary import UNITS
+from ailead._version import __version__
+from ailead.errors import AileadError
+from ailead.inputs.registry import SWITCHES, load_registry
+from ailead.inputs.scenario import Scenario, load_scenario, month_index, switch_strength
+from ailead.outputs import summary as summary_module
+from ailead.outputs.summary import UNITS, summarize
 from ailead.web.models import PRESETS, ScenarioRequest, SwitchesRequest
 
 MAX_END = "2044-12"  # the explorer's horizon: longer runs are for the CLI

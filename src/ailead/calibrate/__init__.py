@@ -1,0 +1,1 @@
+"""Calibration: observations of the record, the SMC sampler, inference and the ECI scale."""

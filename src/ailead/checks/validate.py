@@ -1,0 +1,468 @@
+"""The validation table: the essay's figures, the calibration targets and published estimates.
+
+Every check names what its source says, the scenario and month it concerns, how ailead measures
+it (one value per Monte Carlo sample), and a tolerance. ailead's answer is the median and the
+90% range (5th to 95th percentile) over the samples, once with the registry's prior draws and
+once with draws from the calibrated posterior (`ailead.inference.posterior_sample`). A check
+passes when the median lies within the tolerance. A check on a share of samples (the
+probability of an event) passes when that share does.
+
+The calibration targets (`ailead.calibration.TARGETS`, checked there at the registry defaults)
+appear here with the same measure computed per sample; a test holds the two in step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from ailead.calibrate.inference import posterior_sample
+from ailead.inputs.registry import load_registry
+from ailead.inputs.scenario import load_scenario
+from ailead.outputs.engine import run_parameters
+
+Measure = Callable[[xr.Dataset], np.ndarray]
+TABLE_SAMPLES = 500  # samples and seed of the tables in README.md and docs/validation.md
+TABLE_SEED = 0
+
+
+def _month(month: str) -> np.datetime64:
+    return np.datetime64(month, "ns")
+
+
+def at(variable: str, month: str, bloc: str | None = None) -> Measure:
+    """A variable's value in one month, per sample."""
+
+    def measure(ds: xr.Dataset) -> np.ndarray:
+        da = ds[variable].sel(time=_month(month))
+        return (da.sel(bloc=bloc) if bloc else da).values
+
+    return measure
+
+
+def domestic_share_of_nvidia(year: int) -> Measure:
+    """PRC domestic production / NVIDIA production in TPP over a calendar year, per sample."""
+
+    def measure(ds: xr.Dataset) -> np.ndarray:
+        in_year = (ds["time"].dt.year == year).values
+        cn = ds["production_tpp"].sel(bloc="cn").values[:, in_year].sum(axis=1)
+        tpp = ds["parameters"].sel(parameter="h100_tpp").values
+        nvidia = ds["nvidia_production_h100e"].values[:, in_year].sum(axis=1) * tpp
+        return cn / nvidia
+
+    return measure
+
+
+def lowest(variable: str, first: str, last: str) -> Measure:
+    """Smallest value of a variable without a bloc dimension over a span of months."""
+
+    def measure(ds: xr.Dataset) -> np.ndarray:
+        return ds[variable].sel(time=slice(_month(first), _month(last))).values.min(axis=1)
+
+    return measure
+
+
+def change(variable: str, first: str, last: str) -> Measure:
+    """Change of a variable without a bloc dimension between two months, per sample."""
+
+    def measure(ds: xr.Dataset) -> np.ndarray:
+        return (ds[variable].sel(time=_month(last)) - ds[variable].sel(time=_month(first))).values
+
+    return measure
+
+
+def growth_per_year(variable: str, bloc: str, first: str, last: str) -> Measure:
+    """Yearly growth factor of a variable between two months, (x_last / x_first)^(1/years)."""
+    years = (_month(last) - _month(first)) / np.timedelta64(1, "D") / 365.25
+
+    def measure(ds: xr.Dataset) -> np.ndarray:
+        a = ds[variable].sel(bloc=bloc, time=_month(first)).values
+        b = ds[variable].sel(bloc=bloc, time=_month(last)).values
+        return (b / a) ** (1.0 / years)
+
+    return measure
+
+
+def change_per_year(variable: str, bloc: str, first: str, last: str) -> Measure:
+    """Yearly change of a variable between two months, (x_last - x_first) / years."""
+    years = (_month(last) - _month(first)) / np.timedelta64(1, "D") / 365.25
+
+    def measure(ds: xr.Dataset) -> np.ndarray:
+        a = ds[variable].sel(bloc=bloc, time=_month(first)).values
+        b = ds[variable].sel(bloc=bloc, time=_month(last)).values
+        return (b - a) / years
+
+    return measure
+
+
+def share_of_total(variable: str, bloc: str, month: str) -> Measure:
+    """A bloc's share of the two blocs' total of a variable in one month."""
+
+    def measure(ds: xr.Dataset) -> np.ndarray:
+        da = ds[variable].sel(time=_month(month))
+        return (da.sel(bloc=bloc) / da.sum("bloc")).values
+
+    return measure
+
+
+def year_reached(month: str) -> Measure:
+    """Decimal year in which the PRC first matches the US capability of `month` (inf: not by
+    the end of the run)."""
+
+    def measure(ds: xr.Dataset) -> np.ndarray:
+        goal = ds["capability"].sel(bloc="us", time=_month(month)).values[:, None]
+        path = ds["capability"].sel(bloc="cn").values
+        reached = path >= goal
+        first = np.where(reached.any(axis=1), reached.argmax(axis=1), -1)
+        times = pd.DatetimeIndex(ds["time"].values)
+        years = times.year + (times.month - 1) / 12.0
+        return np.where(first >= 0, np.asarray(years)[first], np.inf)
+
+    return measure
+
+
+def overtaken(first: str, last: str) -> Measure:
+    """1 where the PRC leads (lead < 0) in any month between `first` and `last`, else 0."""
+
+    def measure(ds: xr.Dataset) -> np.ndarray:
+        lead = ds["lead_months"].sel(time=slice(_month(first), _month(last))).values
+        return (lead < 0).any(axis=1).astype(float)
+
+    return measure
+
+
+@dataclass(frozen=True)
+class Check:
+    """One row of the validation table."""
+
+    claim: str
+    source: str
+    scenario: str
+    measure_text: str
+    low: float
+    high: float
+    measure: Measure
+    unit: str
+    kind: Literal["essay", "published"]
+    statistic: Literal["median", "share"] = "median"
+    if_fails: str = ""  # why ailead may disagree, and which source it follows instead
+
+    def tolerance(self) -> str:
+        fmt = _formatter(self.unit)
+        if np.isinf(self.high):
+            return ">= " + fmt(self.low)
+        if np.isinf(self.low):
+            return "<= " + fmt(self.high)
+        return f"{fmt(self.low)} to {fmt(self.high)}"
+
+
+def _formatter(unit: str) -> Callable[[float], str]:
+    if unit in ("share", "probability"):
+        return lambda v: f"{v:.0%}" if abs(v) >= 0.1 or v == 0 else f"{v:.1%}"
+    if unit == "year":
+        return lambda v: "after the run" if np.isinf(v) else f"{v:.1f}"
+    return lambda v: f"{v:.2f}" if abs(v) < 1 else f"{v:.1f}"
+
+
+ESSAY = "essay"  # Anthropic, "2028: Two scenarios for global AI leadership", 2026
+CHECKS = (
+    Check(
+        "Today's lead is 'several months' (Epoch AI: about 7, 4-14)",
+        ESSAY + "; Epoch AI",
+        "status-quo",
+        "lead in 2025-06",
+        3,
+        10,
+        at("lead_months", "2025-06"),
+        "months",
+        "essay",
+    ),
+    Check(
+        "Scenario one: a 12-24 month lead in 2028",
+        ESSAY,
+        "us-lead",
+        "lead in 2028-12",
+        12,
+        24,
+        at("lead_months", "2028-12"),
+        "months",
+        "essay",
+    ),
+    Check(
+        "Scenario one: the lead is still growing",
+        ESSAY,
+        "us-lead",
+        "change of the lead over 2028 (2028-12 less 2027-12)",
+        0,
+        np.inf,
+        change("lead_months", "2027-12", "2028-12"),
+        "months",
+        "essay",
+        if_fails="The essay says the lead keeps growing; ailead's lead grows fastest while the "
+        "PRC's compute is cut off and the AI-R&D speed-up is still rising, and flattens once "
+        "both saturate. ailead follows the registry's bounded speed-up (Davidson 2023: no "
+        "finite-time blow-up) and Epoch's record that followers keep pace through spillovers.",
+    ),
+    Check(
+        "Scenario one: a 2028 US capability reaches China only in 2029-2030",
+        ESSAY,
+        "us-lead",
+        "year the PRC matches the US capability of 2028-06",
+        2029.0,
+        2031.0,
+        year_reached("2028-06"),
+        "year",
+        "essay",
+    ),
+    Check(
+        "Scenario two: China within a few months of the frontier",
+        ESSAY,
+        "catch-up",
+        "lead in 2028-12",
+        -np.inf,
+        4,
+        at("lead_months", "2028-12"),
+        "months",
+        "essay",
+        if_fails="The essay gives no number for 'a few months'; the calibration target reads "
+        "it as at most 4 and checks it at the registry defaults (README, 'Calibration against the "
+        "essay'); drawing the uncertain parameters puts the median near that edge. ailead keeps"
+        " the follower a few months behind because distillation cannot lift it above the "
+        "teacher of about 1.5 months earlier (Anthropic 2026: harvesting starts within a day of"
+        " a release, post-training takes weeks) and because Epoch's record shows PRC models "
+        "trailing by 4-14 months.",
+    ),
+    Check(
+        "Scenario two: China possibly overtaking",
+        ESSAY,
+        "catch-up",
+        "share of samples with the PRC ahead in some month of 2028-2030",
+        0.05,
+        1.0,
+        overtaken("2028-01", "2030-12"),
+        "probability",
+        "essay",
+        "share",
+        if_fails="In ailead distillation closes part of the gap to a ceiling a couple of months "
+        "behind the teacher and cannot pass it, and the follower's own research runs on a "
+        "fraction of the leader's compute, so the PRC can only overtake by out-growing the US "
+        "on its own compute, which few or no samples do by 2030 under these priors. ailead follows "
+        "the record that distilled students trail their teachers (Epoch: open-weight models "
+        "trail closed ones by about 3.5 months, 90% CI 1.1-5.3).",
+    ),
+    Check(
+        "Huawei about 4% of NVIDIA's compute (TPP) in 2026",
+        ESSAY + "; CFR 2025",
+        "status-quo",
+        "PRC domestic / NVIDIA production, TPP, 2026",
+        0.025,
+        0.055,
+        domestic_share_of_nvidia(2026),
+        "share",
+        "essay",
+    ),
+    Check(
+        "Huawei about 2% of NVIDIA's compute (TPP) in 2027",
+        ESSAY + "; CFR 2025",
+        "status-quo",
+        "PRC domestic / NVIDIA production, TPP, 2027",
+        0.005,
+        0.035,
+        domestic_share_of_nvidia(2027),
+        "share",
+        "essay",
+    ),
+    Check(
+        "With stronger controls the US has about 11x China's compute",
+        ESSAY,
+        "us-lead",
+        "lowest US/PRC accessible compute ratio, 2027-2028",
+        11,
+        np.inf,
+        lowest("compute_ratio", "2027-01", "2028-12"),
+        "x",
+        "essay",
+    ),
+    Check(
+        "Installed AI compute grows about 3.3x a year (90% CI 2.7-4.1)",
+        "Epoch AI, AI chip sales explorer (secondary)",
+        "status-quo",
+        "growth of US-bloc installed compute, 2025-01 to 2026-01",
+        2.7,
+        4.1,
+        growth_per_year("compute_stock_h100e", "us", "2025-01", "2026-01"),
+        "x/year",
+        "published",
+    ),
+    Check(
+        "Frontier training compute grows 4-5x a year (2010-2024)",
+        "Epoch AI, 'Training compute of frontier AI models grows by 4-5x per year', 2024",
+        "status-quo",
+        "growth of the US largest run, 2025-01 to 2027-01",
+        4.0,
+        5.0,
+        growth_per_year("largest_run_flop", "us", "2025-01", "2027-01"),
+        "x/year",
+        "published",
+        if_fails="ailead's largest run is a fixed share of a bloc's accessible compute, so it "
+        "grows with the installed base (Epoch's chip counts: about 2.7x from 2024 to 2025, and "
+        "the registry's slowly declining production growth after). The historical 4-5x a year "
+        "also came from putting a growing share of compute into one run and training for "
+        "longer, which ailead does not project.",
+    ),
+    Check(
+        "PRC top models' training compute grows about 3x a year (since late 2021)",
+        "Epoch AI, 'China compute trends' data insight, Jan 2025",
+        "status-quo",
+        "growth of the PRC largest run, 2025-01 to 2027-01",
+        2.0,
+        4.0,
+        growth_per_year("largest_run_flop", "cn", "2025-01", "2027-01"),
+        "x/year",
+        "published",
+    ),
+    Check(
+        "The frontier gains about 10 ECI points a year (GPT-4 126, o1 141, GPT-5 150)",
+        "Epoch AI, Epoch Capabilities Index",
+        "status-quo",
+        "US ECI change per year, 2025-01 to 2026-01",
+        7.0,
+        13.0,
+        change_per_year("capability_eci", "us", "2025-01", "2026-01"),
+        "ECI/year",
+        "published",
+    ),
+    Check(
+        "Chinese companies own just over 5% of the world's AI compute (2025)",
+        "Epoch AI, AI chip counts by owner (secondary)",
+        "status-quo",
+        "PRC share of the two blocs' installed compute, 2025-09",
+        0.04,
+        0.08,
+        share_of_total("compute_stock_h100e", "cn", "2025-09"),
+        "share",
+        "published",
+        if_fails="ailead's PRC stock counts smuggled chips (CNAS, Epoch: a few hundred thousand "
+        "H100e) and domestic Ascend chips besides the NVIDIA chips Chinese companies own in "
+        "Epoch's owner data (about 0.4M H100e by Q3 2025); ailead follows the wider count.",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Result:
+    """A check's outcome with prior draws and with calibrated draws."""
+
+    check: Check
+    prior: tuple[float, float, float]  # p5, p50, p95 (or the share three times)
+    calibrated: tuple[float, float, float]
+
+    @staticmethod
+    def passes(check: Check, stats: tuple[float, float, float]) -> bool:
+        return bool(check.low <= stats[1] <= check.high)
+
+    @property
+    def prior_passes(self) -> bool:
+        return self.passes(self.check, self.prior)
+
+    @property
+    def calibrated_passes(self) -> bool:
+        return self.passes(self.check, self.calibrated)
+
+
+def _statistics(check: Check, values: np.ndarray) -> tuple[float, float, float]:
+    if check.statistic == "share":
+        share = float(np.mean(values))
+        return share, share, share
+    p5, p50, p95 = np.quantile(values, [0.05, 0.5, 0.95], method="inverted_cdf")
+    return float(p5), float(p50), float(p95)
+
+
+def validate(samples: int = 500, seed: int = 0, posterior: str | None = None) -> list[Result]:
+    """Every check with `samples` prior draws and as many calibrated draws (posterior file:
+    the shipped one unless `posterior` names another)."""
+    draws = {
+        "prior": load_registry().sample(samples, seed),
+        "calibrated": posterior_sample(samples, seed, posterior),
+    }
+    runs = {
+        (name, which): run_parameters(load_scenario(name), params)
+        for name in dict.fromkeys(c.scenario for c in CHECKS)
+        for which, params in draws.items()
+    }
+    return [
+        Result(
+            check,
+            _statistics(check, check.measure(runs[check.scenario, "prior"])),
+            _statistics(check, check.measure(runs[check.scenario, "calibrated"])),
+        )
+        for check in CHECKS
+    ]
+
+
+def shown(check: Check, stats: tuple[float, float, float]) -> str:
+    """The median and 90% range as text (a share alone for share checks)."""
+    fmt = _formatter(check.unit)
+    if check.statistic == "share":
+        return fmt(stats[1])
+    return f"{fmt(stats[1])} [{fmt(stats[0])}, {fmt(stats[2])}]"
+
+
+def table(results: list[Result]) -> pd.DataFrame:
+    """The validation table as plain text cells, one row per check."""
+    rows = []
+    for r in results:
+        c = r.check
+        unit = "" if c.unit in ("share", "probability", "year") else f" {c.unit}"
+        rows.append(
+            {
+                "claim": c.claim,
+                "source": c.source,
+                "scenario": c.scenario,
+                "ailead measures": c.measure_text,
+                "tolerance": c.tolerance() + unit,
+                "prior": shown(c, r.prior) + unit,
+                "prior pass": "pass" if r.prior_passes else "FAIL",
+                "calibrated": shown(c, r.calibrated) + unit,
+                "calibrated pass": "pass" if r.calibrated_passes else "FAIL",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def markdown(results: list[Result], samples: int, seed: int) -> str:
+    """The table in Markdown, with a line saying how it was made."""
+    frame = table(results)
+    head = (
+        "| the source says | scenario | ailead measures | tolerance | "
+        "ailead, prior: median [5%, 95%] | | ailead, calibrated | |"
+    )
+    lines = [head, "|---|---|---|---|---|---|---|---|"]
+    for row in frame.itertuples(index=False):
+        lines.append(
+            f"| {row.claim} ({row.source}) | `{row.scenario}` | {row[3]} | {row.tolerance} | "
+            f"{row.prior} | {row[6]} | {row.calibrated} | {row[8]} |"
+        )
+    lines += [
+        "",
+        f'{samples} Monte Carlo samples per scenario, seed {seed}; *essay*: Anthropic, "2028: Two '
+        'scenarios for global AI leadership" (2026); *calibrated*: draws from the shipped '
+        "posterior (`ailead calibrate`). A check passes when the median lies within the "
+        "tolerance. Results under the stated assumptions.",
+    ]
+    failing = [r for r in results if not (r.prior_passes and r.calibrated_passes)]
+    if failing:
+        lines += ["", "Where ailead disagrees:", ""]
+    for r in failing:
+        c = r.check
+        reason = c.if_fails or "No explanation recorded."
+        lines.append(
+            f"- *{c.claim}* ({c.measure_text}): ailead gives {shown(c, r.prior)} with prior "
+            f"draws and {shown(c, r.calibrated)} calibrated, against {c.tolerance()}. {reason}"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,42 @@
+"""Policy levers in time: from switch strengths and overrides to a value per month and sample.
+
+Every lever follows its status-quo value until the scenario's policy start, then moves to its
+target over the switch's ramp: value(t) = sq + (target - sq) * clip((t - t0 + 1) / R, 0, 1).
+The target is the scenario's override if it gives one, else the lever's value at the switch
+strength. Before the policy start every scenario shares today's path.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ailead.inputs.registry import Registry
+from ailead.inputs.scenario import Scenario
+
+RAMP_PARAMETER = {s: f"{s}_policy_ramp_months" for s in ("compute", "access", "distillation")}
+
+
+def lever_targets(scenario: Scenario, registry: Registry) -> dict[str, float]:
+    """Each switch lever's target value under the scenario."""
+    out = {}
+    for name, p in registry.parameters.items():
+        if p.switch is None:
+            continue
+        out[name] = scenario.parameters.get(name, p.lever_value(scenario.switches[p.switch]))
+    return out
+
+
+def lever_schedules(
+    scenario: Scenario, registry: Registry, params: dict[str, np.ndarray], n_months: int
+) -> dict[str, np.ndarray]:
+    """Lever values, arrays of shape (months, samples), months counted from the anchor."""
+    t = np.arange(n_months, dtype=float)[:, None]
+    t0 = scenario.month(scenario.policy_start)
+    out = {}
+    for name, target in lever_targets(scenario, registry).items():
+        p = registry.parameters[name]
+        status_quo = p.levels["status-quo"]
+        ramp_months = np.maximum(params[RAMP_PARAMETER[p.switch]], 1.0)[None, :]
+        weight = np.clip((t - t0 + 1.0) / ramp_months, 0.0, 1.0)
+        out[name] = status_quo + (target - status_quo) * weight
+    return out

@@ -1,0 +1,404 @@
+"""The parameter registry: load, validate, describe and sample every number the model uses.
+
+The registry is one YAML file shipped in the package (``registry.yaml``). Each parameter carries a
+unit, a default, bounds, an uncertainty distribution and a source or an explicit assumption.
+Sampling is quasi-random (scrambled Sobol, ``scipy.stats.qmc``) over every uncertain parameter,
+always in registry order, so that fixing one parameter never reshuffles the draws of the others
+and scenarios compared with the same seed share their draws (common random numbers).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from scipy import stats
+from scipy.stats import qmc
+
+from ailead.errors import AileadError
+from ailead.inputs.yaml_files import load_yaml
+
+SWITCHES = ("compute", "access", "distillation")
+LEVELS = {"off": 0.0, "status-quo": 0.5, "strong": 1.0}
+Z95 = stats.norm.ppf(0.95)  # 1.6449: half-width of a 5-95% interval in standard deviations
+
+
+class Source(BaseModel):
+    """A citation: title, publisher, year and URL."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    title: str
+    publisher: str
+    year: int
+    url: str = Field(pattern=r"^https?://")
+
+
+class SourceRef(BaseModel):
+    """A parameter's reference to a source, with a note on how the value was read or derived."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    ref: str
+    note: str = ""
+
+
+class Distribution(BaseModel):
+    """An uncertainty distribution with named arguments, mapped from uniforms by its inverse CDF."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    kind: Literal["fixed", "uniform", "triangular", "lognormal", "normal"]
+    args: dict[str, float] = {}
+
+    @model_validator(mode="after")
+    def _check_args(self) -> Distribution:
+        needed = {
+            "fixed": set(),
+            "uniform": {"low", "high"},
+            "triangular": {"low", "mode", "high"},
+            "lognormal": {"p5", "p95"},
+            "normal": {"p5", "p95"},
+        }[self.kind]
+        if set(self.args) != needed:
+            raise ValueError(
+                f"{self.kind} needs arguments {sorted(needed)}, got {sorted(self.args)}"
+            )
+        a = self.args
+        if self.kind in ("uniform", "triangular") and not a["low"] < a["high"]:
+            raise ValueError(f"{self.kind}: low must be below high")
+        if self.kind == "triangular" and not a["low"] <= a["mode"] <= a["high"]:
+            raise ValueError("triangular: mode must lie in [low, high]")
+        if self.kind in ("lognormal", "normal") and not a["p5"] < a["p95"]:
+            raise ValueError(f"{self.kind}: p5 must be below p95")
+        if self.kind == "lognormal" and a["p5"] <= 0:
+            raise ValueError("lognormal: p5 must be positive")
+        return self
+
+    @property
+    def uncertain(self) -> bool:
+        return self.kind != "fixed"
+
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        """Inverse CDF: map uniforms in (0, 1) to draws."""
+        a = self.args
+        if self.kind == "uniform":
+            return a["low"] + u * (a["high"] - a["low"])
+        if self.kind == "triangular":
+            width = a["high"] - a["low"]
+            return stats.triang.ppf(u, (a["mode"] - a["low"]) / width, loc=a["low"], scale=width)
+        if self.kind == "lognormal":
+            mu = 0.5 * (math.log(a["p5"]) + math.log(a["p95"]))
+            sigma = (math.log(a["p95"]) - math.log(a["p5"])) / (2 * Z95)
+            return np.exp(mu + sigma * stats.norm.ppf(u))
+        if self.kind == "normal":
+            mu = 0.5 * (a["p5"] + a["p95"])
+            sigma = (a["p95"] - a["p5"]) / (2 * Z95)
+            return mu + sigma * stats.norm.ppf(u)
+        raise ValueError("a fixed distribution has no inverse CDF")
+
+    def describe(self) -> str:
+        if not self.uncertain:
+            return "fixed"
+        return f"{self.kind}(" + ", ".join(f"{k}={v:g}" for k, v in self.args.items()) + ")"
+
+
+class Parameter(BaseModel):
+    """One registry entry. Policy levers tied to a switch carry their value at each named level."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    name: str
+    description: str
+    unit: str
+    kind: Literal["world", "policy", "model"] = "world"
+    switch: Literal["compute", "access", "distillation"] | None = None
+    default: float
+    bounds: tuple[float, float]
+    distribution: Distribution
+    levels: dict[Literal["off", "status-quo", "strong"], float] | None = None
+    named: dict[str, float] | None = None
+    source: SourceRef | None = None
+    assumption: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Parameter:
+        lo, hi = self.bounds
+        if lo > hi:
+            raise ValueError(f"bounds {self.bounds} are reversed")
+        if not lo <= self.default <= hi:
+            raise ValueError(f"default {self.default} lies outside the bounds {self.bounds}")
+        if self.source is None and not self.assumption:
+            raise ValueError("needs a source or an assumption")
+        if self.switch is not None:
+            if self.kind != "policy" or self.levels is None or set(self.levels) != set(LEVELS):
+                raise ValueError(
+                    "a switch lever must be kind: policy with levels off/status-quo/strong"
+                )
+            ordered = [self.levels[k] for k in LEVELS]
+            if not (ordered == sorted(ordered) or ordered == sorted(ordered, reverse=True)):
+                raise ValueError("levels must be monotone from off to strong")
+            if any(not lo <= v <= hi for v in ordered):
+                raise ValueError("levels must lie within the bounds")
+        if self.kind in ("policy", "model") and self.distribution.uncertain:
+            raise ValueError(
+                f"{self.kind} parameters are choices: their distribution must be fixed"
+            )
+        return self
+
+    def lever_value(self, strength: float) -> float:
+        """Lever value at strength s: linear through off (0), status-quo (0.5), strong (1)."""
+        assert self.levels is not None
+        xs = list(LEVELS.values())
+        return float(np.interp(strength, xs, [self.levels[k] for k in LEVELS]))
+
+    def parse(self, raw: Any, where: str) -> float:
+        """A user value (number, numeric string or named value) as a float within bounds."""
+        if isinstance(raw, str) and self.named and raw in self.named:
+            return self.named[raw]
+        if isinstance(raw, bool):
+            raw = "true" if raw else "false"
+        try:
+            value = float(raw)
+        except (TypeError, ValueError):
+            allowed = f"a number in [{self.bounds[0]:g}, {self.bounds[1]:g}]"
+            if self.named:
+                allowed += " or one of " + ", ".join(self.named)
+            raise AileadError(
+                f"{where}: value {raw!r} is not a number; allowed: {allowed}"
+            ) from None
+        lo, hi = self.bounds
+        if not (lo <= value <= hi) or math.isnan(value):
+            raise AileadError(
+                f"{where}: value {value:g} is out of bounds for {self.name}; "
+                f"allowed: [{lo:g}, {hi:g}] {self.unit}"
+            )
+        return value
+
+
+class Correlation(BaseModel):
+    """A rank (Spearman) correlation between two uncertain parameters, with its justification."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    between: tuple[str, str]
+    rank: float = Field(gt=-1.0, lt=1.0)
+    source: SourceRef | None = None
+    assumption: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Correlation:
+        if self.between[0] == self.between[1]:
+            raise ValueError(f"{self.between[0]} cannot be correlated with itself")
+        if self.source is None and not self.assumption:
+            raise ValueError("needs a source or an assumption giving the reasoning")
+        return self
+
+
+class PolicyCost(BaseModel):
+    """The stylised cost of a switch at each named level, in relative cost units."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    unit: str
+    levels: dict[Literal["off", "status-quo", "strong"], float]
+    assumption: str = Field(min_length=30)
+
+    @model_validator(mode="after")
+    def _check(self) -> PolicyCost:
+        if set(self.levels) != set(LEVELS):
+            raise ValueError("levels must give off, status-quo and strong")
+        ordered = [self.levels[k] for k in LEVELS]
+        if min(ordered) < 0 or ordered != sorted(ordered):
+            raise ValueError(
+                f"levels {ordered} must be non-negative and non-decreasing from off to strong"
+            )
+        return self
+
+    def at(self, strength: float | np.ndarray) -> float | np.ndarray:
+        """Cost at switch strength s: linear through off (0), status-quo (0.5), strong (1)."""
+        return np.interp(strength, list(LEVELS.values()), [self.levels[k] for k in LEVELS])
+
+
+class Registry(BaseModel):
+    """All parameters, the sources they cite, their rank correlations and the policy costs."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    sources: dict[str, Source]
+    parameters: dict[str, Parameter]
+    correlations: tuple[Correlation, ...] = ()
+    policy_costs: dict[Literal["compute", "access", "distillation"], PolicyCost] = {}
+
+    @model_validator(mode="after")
+    def _check_refs(self) -> Registry:
+        for p in self.parameters.values():
+            if p.source is not None and p.source.ref not in self.sources:
+                raise ValueError(f"parameter {p.name}: unknown source {p.source.ref!r}")
+        self._check_correlations()
+        return self
+
+    def _check_correlations(self) -> None:
+        seen = set()
+        for c in self.correlations:
+            pair = " and ".join(c.between)
+            for name in c.between:
+                if name not in self.parameters or not self.parameters[name].distribution.uncertain:
+                    raise ValueError(
+                        f"correlations: {pair}: {name!r} is not an uncertain parameter; "
+                        "allowed: parameters with a distribution other than fixed"
+                    )
+            if frozenset(c.between) in seen:
+                raise ValueError(f"correlations: {pair} is given twice")
+            seen.add(frozenset(c.between))
+            if c.source is not None and c.source.ref not in self.sources:
+                raise ValueError(f"correlations: {pair}: unknown source {c.source.ref!r}")
+        if self.correlations:
+            names, matrix = self.normal_correlation()
+            smallest = float(np.linalg.eigvalsh(matrix)[0])
+            if smallest <= 1e-10:
+                raise ValueError(
+                    f"correlations: the correlation matrix of {', '.join(names)} is not positive "
+                    f"definite (smallest eigenvalue {smallest:.3g}); some of the declared rank "
+                    "correlations contradict each other: weaken them"
+                )
+
+    def normal_correlation(self) -> tuple[list[str], np.ndarray]:
+        """The Gaussian copula's correlation matrix over the correlated parameters.
+
+        A rank correlation rho_s between two variables of a Gaussian copula needs the normal
+        (Pearson) correlation r = 2 sin(pi rho_s / 6) (Kruskal 1958); undeclared pairs get 0.
+        Names are in registry order.
+        """
+        involved = {name for c in self.correlations for name in c.between}
+        names = [n for n in self.parameters if n in involved]
+        index = {n: i for i, n in enumerate(names)}
+        matrix = np.eye(len(names))
+        for c in self.correlations:
+            i, j = index[c.between[0]], index[c.between[1]]
+            matrix[i, j] = matrix[j, i] = 2.0 * math.sin(math.pi * c.rank / 6.0)
+        return names, matrix
+
+    def __getitem__(self, name: str) -> Parameter:
+        return self.get(name)
+
+    def get(self, name: str, where: str = "parameter") -> Parameter:
+        try:
+            return self.parameters[name]
+        except KeyError:
+            close = _closest(name, self.parameters)
+            hint = f" (did you mean {close!r}?)" if close else ""
+            raise AileadError(
+                f"{where}: unknown parameter {name!r}{hint}; `ailead params` lists them all"
+            ) from None
+
+    @property
+    def uncertain(self) -> list[str]:
+        return [n for n, p in self.parameters.items() if p.distribution.uncertain]
+
+    def levers(self, switch: str) -> list[Parameter]:
+        return [p for p in self.parameters.values() if p.switch == switch]
+
+    def citation(self, name: str) -> str:
+        """One line saying where a parameter's value comes from."""
+        p = self.parameters[name]
+        if p.source is None:
+            return f"assumption: {p.assumption}"
+        s = self.sources[p.source.ref]
+        text = f"{s.title}, {s.publisher}, {s.year}, {s.url}"
+        return f"{text}. {p.source.note}".strip() if p.source.note else text
+
+    def sample(
+        self, n: int, seed: int, overrides: dict[str, float] | None = None
+    ) -> dict[str, np.ndarray]:
+        """Parameter arrays of length n.
+
+        n == 1 gives the registry defaults. n >= 2 draws every uncertain parameter from its
+        distribution with a scrambled Sobol sequence seeded by ``seed``; the first k draws of a
+        run of n equal a run of k. Parameters named in ``correlations`` are coupled by a
+        Gaussian copula (their marginals are unchanged). Overridden parameters take their given
+        value in every sample.
+        """
+        overrides = overrides or {}
+        values = {name: np.full(n, p.default) for name, p in self.parameters.items()}
+        if n >= 2:
+            names = self.uncertain
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # balance warning for n != 2^m
+                u = qmc.Sobol(d=len(names), scramble=True, seed=seed).random(n)
+            values.update(self.from_unit(self._couple(np.clip(u, 1e-12, 1 - 1e-12), names), names))
+        for name, value in overrides.items():
+            values[name] = np.full(n, float(value))
+        return values
+
+    def from_unit(self, u: np.ndarray, names: list[str]) -> dict[str, np.ndarray]:
+        """Uniforms u (n, len(names)) in [0, 1] as draws: x = clip(F^-1(u), bounds) per name.
+
+        u is first kept 1e-12 inside (0, 1) so that unbounded distributions stay finite.
+        """
+        u = np.clip(u, 1e-12, 1 - 1e-12)
+        out = {}
+        for j, name in enumerate(names):
+            p = self.parameters[name]
+            out[name] = np.clip(p.distribution.ppf(u[:, j]), *p.bounds)
+        return out
+
+    def _couple(self, u: np.ndarray, names: list[str]) -> np.ndarray:
+        """Gaussian copula: uniforms (n, d) -> uniforms with the declared rank correlations.
+
+        For the correlated columns, z = Phi^-1(u) L^T with L L^T = R (Cholesky of the normal
+        correlation matrix), then u' = Phi(z). Each row is transformed alone, so prefix stability
+        is kept; each column of z is still standard normal, so every marginal is unchanged.
+        """
+        if not self.correlations:
+            return u
+        coupled, matrix = self.normal_correlation()
+        cols = [names.index(n) for n in coupled]
+        z = stats.norm.ppf(u[:, cols]) @ np.linalg.cholesky(matrix).T
+        out = u.copy()
+        out[:, cols] = stats.norm.cdf(z)
+        return out
+
+
+def _closest(name: str, options: Any) -> str | None:
+    import difflib
+
+    found = difflib.get_close_matches(name, list(options), n=1)
+    return found[0] if found else None
+
+
+def _parse_entry(name: str, raw: dict[str, Any]) -> dict[str, Any]:
+    entry = dict(raw, name=name)
+    dist = entry.get("distribution", "fixed")
+    if dist == "fixed":
+        entry["distribution"] = {"kind": "fixed"}
+    elif isinstance(dist, dict) and len(dist) == 1:
+        ((kind, args),) = dist.items()
+        entry["distribution"] = {"kind": kind, "args": args}
+    if "levels" in entry and "default" not in entry:
+        entry["default"] = entry["levels"]["status-quo"]
+    return entry
+
+
+@cache
+def load_registry() -> Registry:
+    """The registry shipped with ailead (parsed and validated once, then shared; it is frozen)."""
+    text = resources.files("ailead").joinpath("inputs/registry.yaml").read_text(encoding="utf-8")
+    return parse_registry(load_yaml(text))
+
+
+def parse_registry(raw: dict[str, Any], label: str = "registry.yaml") -> Registry:
+    """A registry from its parsed YAML mapping; errors name the entry and what is wrong."""
+    try:
+        return Registry(
+            sources=raw["sources"],
+            parameters={n: _parse_entry(n, e) for n, e in raw["parameters"].items()},
+            correlations=raw.get("correlations") or (),
+            policy_costs=raw.get("policy_costs") or {},
+        )
+    except ValidationError as exc:  # a broken shipped registry is a bug, but say where
+        problems = (
+            ".".join(str(x) for x in err["loc"]) + ": " + err["msg"].removeprefix("Value error, ")
+            if err["loc"]
+            else err["msg"].removeprefix("Value error, ")
+            for err in exc.errors()
+        )
+        raise AileadError(f"{label}: " + "; ".join(problems)) from None

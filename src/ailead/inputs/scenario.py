@@ -1,0 +1,235 @@
+"""Scenario files: a user's switches, levers, overrides and dates, validated with pydantic.
+
+A scenario names its switch settings (`compute`, `access`, `distillation`: a named level `off`,
+`status-quo`, `strong` or a strength in [0, 1]), parameter overrides (policy levers or world
+parameters from the registry), and its dates. `extends: NAME` starts from another scenario (a
+preset or a file) and changes only what the file gives. Presets ship in ``ailead/scenarios``.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+
+from ailead.errors import AileadError
+from ailead.inputs.registry import LEVELS, SWITCHES, load_registry
+from ailead.inputs.yaml_files import load_yaml
+from ailead.outputs.verdict import VerdictRule
+
+ANCHOR = "2025-01"  # default month the initial state describes (registry `*_2025` parameters)
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def month_index(month: str) -> int:
+    """Months since the anchor (2025-01 -> 0)."""
+    year, mon = (int(x) for x in month.split("-"))
+    return (year - 2025) * 12 + (mon - 1)
+
+
+class Scenario(BaseModel):
+    """A validated scenario. Switch strengths are resolved to floats in [0, 1]."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    name: str
+    description: str = ""
+    extends: str | None = None
+    anchor: str = ANCHOR
+    start: str = ANCHOR
+    end: str = "2030-12"
+    target: str = "2028-12"
+    policy_start: str = "2026-01"
+    switches: dict[str, float] = {s: LEVELS["status-quo"] for s in SWITCHES}
+    parameters: dict[str, float] = {}
+    verdict: VerdictRule = VerdictRule()
+    calibration: Literal["prior", "posterior"] = "prior"
+
+    @field_validator("anchor", "start", "end", "target", "policy_start", mode="before")
+    @classmethod
+    def _month(cls, value: Any) -> str:
+        text = str(value)
+        m = _MONTH.match(text)
+        if not m or not 1 <= int(m.group(2)) <= 12:
+            raise ValueError(f"value {value!r} is not a month; allowed: YYYY-MM, e.g. 2028-12")
+        return text
+
+    @field_validator("switches", mode="before")
+    @classmethod
+    def _switches(cls, value: Any) -> dict[str, float]:
+        if not isinstance(value, dict):
+            raise ValueError(f"value {value!r} is not a mapping of switch: level")
+        resolved = {s: LEVELS["status-quo"] for s in SWITCHES}
+        for key, level in value.items():
+            if key not in SWITCHES:
+                raise ValueError(f"unknown switch {key!r}; allowed: {', '.join(SWITCHES)}")
+            resolved[key] = switch_strength(level, f"switches.{key}")
+        return resolved
+
+    @field_validator("parameters", mode="before")
+    @classmethod
+    def _parameters(cls, value: Any) -> dict[str, float]:
+        if not isinstance(value, dict):
+            raise ValueError(f"value {value!r} is not a mapping of parameter: value")
+        registry = load_registry()
+        return {
+            name: registry.get(name, f"parameters.{name}").parse(raw, f"parameters.{name}")
+            for name, raw in value.items()
+        }
+
+    @model_validator(mode="after")
+    def _dates(self) -> Scenario:
+        if self.month(self.start) < 0:
+            raise ValueError(
+                f"start {self.start} is before the anchor {self.anchor}; allowed: {self.anchor} "
+                "or later (the initial state describes the anchor month)"
+            )
+        if month_index(self.end) <= month_index(self.start):
+            raise ValueError(f"end {self.end} is not after start {self.start}")
+        if not month_index(self.start) <= month_index(self.target) <= month_index(self.end):
+            raise ValueError(
+                f"target {self.target} is outside the run; allowed: {self.start} to {self.end}"
+            )
+        return self
+
+    def month(self, when: str) -> int:
+        """Months from the anchor, the month the initial state describes, to `when`."""
+        return month_index(when) - month_index(self.anchor)
+
+    def with_overrides(self, settings: dict[str, str]) -> Scenario:
+        """A copy with `NAME=VALUE` settings: a switch name sets a switch, any other a parameter."""
+        switches = dict(self.switches)
+        params: dict[str, Any] = dict(self.parameters)
+        for name, raw in settings.items():
+            if name in SWITCHES:
+                switches[name] = switch_strength(raw, f"--set {name}")
+            else:
+                param = load_registry().get(name, f"--set {name}")
+                params[name] = param.parse(raw, f"--set {name}")
+        return self.model_copy(update={"switches": switches, "parameters": params})
+
+
+def switch_strength(level: Any, where: str) -> float:
+    """A named level (off, status-quo, strong) or a number in [0, 1] as a strength."""
+    if isinstance(level, str) and level in LEVELS:
+        return LEVELS[level]
+    allowed = "off, status-quo, strong or a number in [0, 1]"
+    try:
+        value = float(level)
+    except (TypeError, ValueError):
+        raise AileadError(f"{where}: value {level!r} is not allowed; allowed: {allowed}") from None
+    if isinstance(level, bool) or not 0.0 <= value <= 1.0:
+        raise AileadError(f"{where}: value {level!r} is not allowed; allowed: {allowed}")
+    return value
+
+
+def presets() -> dict[str, str]:
+    """Preset names and their one-line descriptions."""
+    out = {}
+    for entry in sorted(resources.files("ailead").joinpath("inputs/scenarios").iterdir(), key=str):
+        if entry.name.endswith(".yaml"):
+            raw = load_yaml(entry.read_text(encoding="utf-8"))
+            out[entry.name.removesuffix(".yaml")] = raw.get("description", "").strip()
+    return out
+
+
+def _read(ref: str) -> tuple[dict[str, Any], str]:
+    """Raw mapping and a label for a preset name or a file path."""
+    preset = resources.files("ailead").joinpath(f"inputs/scenarios/{ref}.yaml")
+    if "/" not in ref and not ref.endswith((".yaml", ".yml")) and preset.is_file():
+        text, label = preset.read_text(encoding="utf-8"), f"preset {ref}"
+    else:
+        path = Path(ref)
+        if not path.is_file():
+            raise AileadError(
+                f"scenario {ref!r}: no such preset or file; presets: {', '.join(presets())}"
+            )
+        text, label = path.read_text(encoding="utf-8"), f"scenario file {path}"
+    try:
+        raw = load_yaml(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "malformed YAML"
+        raise AileadError(f"{label}: malformed YAML{at}: {problem}") from None
+    if not isinstance(raw, dict):
+        raise AileadError(f"{label}: expected a mapping of fields, got {type(raw).__name__}")
+    return raw, label
+
+
+def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    merged = {**base, **child}
+    for key in ("switches", "parameters", "verdict"):
+        if isinstance(base.get(key), dict) and isinstance(child.get(key), dict):
+            merged[key] = {**base[key], **child[key]}
+    return merged
+
+
+def _resolve(ref: str, seen: tuple[str, ...]) -> tuple[dict[str, Any], str]:
+    if ref in seen:
+        raise AileadError(
+            f"scenario {ref!r}: `extends` forms a cycle: {' -> '.join(seen + (ref,))}"
+        )
+    raw, label = _read(ref)
+    parent = raw.get("extends")
+    if parent is None:
+        return raw, label
+    if not isinstance(parent, str):
+        raise AileadError(
+            f"{label}: field 'extends': value {parent!r} is not a scenario name or path"
+        )
+    if (
+        not Path(parent).is_absolute()
+        and not resources.files("ailead").joinpath(f"inputs/scenarios/{parent}.yaml").is_file()
+    ):
+        sibling = Path(ref).parent / parent
+        parent = str(sibling) if sibling.is_file() else parent
+    return _extend(raw, parent, seen + (ref,)), label
+
+
+def _extend(raw: dict[str, Any], parent: str, seen: tuple[str, ...]) -> dict[str, Any]:
+    """`raw` on top of its parent scenario (the parent's name and description are not inherited)."""
+    base, _ = _resolve(parent, seen)
+    base = {k: v for k, v in base.items() if k not in ("name", "description", "extends")}
+    return _merge(base, raw)
+
+
+def load_scenario(ref: str | Scenario | dict[str, Any]) -> Scenario:
+    """A preset name, a path to a YAML file, a mapping, or a Scenario, validated."""
+    if isinstance(ref, Scenario):
+        return ref
+    if isinstance(ref, dict):
+        raw, label = dict(ref), "scenario"
+        if isinstance(raw.get("extends"), str):
+            raw = _extend(raw, raw["extends"], ())
+    else:
+        raw, label = _resolve(str(ref), ())
+        raw.setdefault("name", Path(str(ref)).stem)
+    try:
+        return Scenario.model_validate(raw)
+    except AileadError as exc:
+        raise AileadError(f"{label}: {exc}") from None
+    except ValidationError as exc:
+        raise AileadError(f"{label}: {_plain(exc)}") from None
+
+
+def _plain(exc: ValidationError) -> str:
+    """Pydantic errors as plain text naming the field, the value and what is allowed."""
+    parts = []
+    for err in exc.errors():
+        field = ".".join(str(x) for x in err["loc"]) or "scenario"
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            allowed = ", ".join(Scenario.model_fields)
+            msg = f"unknown field; allowed fields: {allowed}"
+        elif err["type"] == "missing":
+            msg = "missing; it is required"
+        elif msg.startswith(f"{field}."):  # a validator already named the sub-field
+            field, msg = msg.split(": ", 1)
+        elif err["loc"] and "value" not in msg:
+            msg = f"value {err.get('input')!r}: {msg}"
+        parts.append(f"field '{field}': {msg}" if err["loc"] else msg)
+    return "; ".join(parts)

@@ -1,0 +1,1 @@
+"""Outputs: runs as labelled Datasets, their summaries, the verdict and file exports."""

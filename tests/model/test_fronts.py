@@ -1,0 +1,185 @@
+"""The four fronts, the security measures, the counter-moves and the verdict."""
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import ailead
+from ailead.inputs.registry import load_registry
+from ailead.model import adoption, feedback, markets, resilience, responses, security
+from ailead.outputs.engine import run_parameters
+from ailead.outputs.summary import outcome_probabilities
+from ailead.outputs.verdict import OUTCOMES, VerdictRule, classify
+
+REGISTRY = load_registry()
+
+
+@pytest.fixture(scope="module", params=["status-quo", "us-lead", "catch-up"])
+def mc(request):
+    return ailead.run(request.param, samples=64, seed=3)
+
+
+def test_market_shares_are_shares_and_sum_to_one(mc):
+    shares = mc["market_share"].values
+    assert ((shares >= 0) & (shares <= 1)).all()
+    np.testing.assert_allclose(shares.sum(axis=-1), 1.0, atol=1e-12)
+
+
+def test_adoption_stays_in_the_unit_interval_and_never_falls(mc):
+    a = mc["adoption"].values
+    assert ((a >= 0) & (a <= 1)).all()
+    assert (np.diff(a, axis=1) >= 0).all()
+
+
+def test_indices_and_months_are_in_range(mc):
+    for name in ("resilience", "misuse_exposure", "revenue_share", "open_weight_share"):
+        v = mc[name].values
+        assert ((v >= 0) & (v <= 1)).all(), name
+    assert (mc["safety_margin_months"] >= 0).all()
+    assert (
+        mc["safety_margin_months"] <= mc["parameters"].sel(parameter="safety_testing_max_months")
+    ).all()
+    assert (mc["cyber_window_months"] >= 0).all()
+    assert set(np.unique(mc["outcome"].values)) <= set(OUTCOMES)
+    assert sum(outcome_probabilities(mc).values()) == pytest.approx(1.0)
+
+
+def test_market_choice_reproduces_the_starting_shares():
+    k_us, k_cn = markets.calibrated_constants(0.6, 0.1, 0.3, -0.2)
+    us, cn, neither = markets.logit_shares(k_us + 0.3, k_cn - 0.2)
+    assert (us, cn, neither) == pytest.approx((0.6, 0.1, 0.3))
+    # Overflow-safe for large utilities, and a convex step stays on the simplex.
+    assert sum(markets.logit_shares(np.array(800.0), np.array(-800.0))) == pytest.approx(1.0)
+    assert markets.adjust(0.2, 0.8, 0.25) == pytest.approx(0.35)
+
+
+def test_bass_diffusion_never_overshoots():
+    a = np.array([0.0, 0.5, 0.99, 1.0])
+    nxt = adoption.bass_step(a, 0.03, 0.38, np.array([1.0, 1e6, 1e6, 1.0]))
+    assert ((nxt >= a) & (nxt <= 1.0)).all() and nxt[1] == 1.0
+
+
+def test_revenue_feedback_off_means_no_change_in_investment():
+    assert feedback.investment_multiplier(np.array(0.3), 0.2, 1.5, 0.0) == 1.0
+    assert feedback.investment_multiplier(np.array(0.3), 0.2, 1.0, 1.0) == pytest.approx(1.5)
+
+
+def test_resilience_and_security_formulas():
+    assert resilience.resilience_index(0.03, resilience.displacement_pace(0.0, 0.3, 1.0, 0.1)) == 1
+    assert resilience.resilience_index(0.03, 0.03) == 0.5
+    assert security.safety_margin(np.array([-3.0, 4.0, 40.0]), 0.5, 6.0).tolist() == [0, 2, 6]
+    assert security.cyber_window(np.array([-1.0, 10.0]), 0.5).tolist() == [0.0, 5.0]
+    near, far = security.misuse_term(0.5, 1.0, 0.94, np.array([0.0, 24.0]), 12.0)
+    assert near == pytest.approx(0.47) and far < near
+
+
+def test_a_trigger_fires_exactly_when_its_threshold_is_crossed():
+    state = np.array([1.0, 4.0, 9.9, 10.0, 3.0, 12.0])
+    fired = np.array([responses.NEVER])
+    for t, value in enumerate(state):
+        fired = responses.latch(fired, np.array([value >= 10.0]), t)
+    assert fired[0] == 3  # the first month at the threshold, and it stays latched after
+
+
+def test_retaliation_fires_in_the_month_imports_cross_its_threshold():
+    sc = ailead.load_scenario("us-lead").with_overrides({"cn_retaliation_trigger": "0.5"})
+    ds = ailead.run(sc)
+    exports = ds["exports_h100e"].isel(sample=0).values
+    crossed = int(np.argmax(exports < 0.5 * exports[0]))
+    active = ds["response_active"].sel(response="retaliation").isel(sample=0).values
+    assert crossed > 0 and active[: crossed + 1].sum() == 0 and active[crossed + 1 :].all()
+
+
+def test_buildout_fires_when_the_compute_ratio_crosses_its_threshold():
+    sc = ailead.load_scenario("us-lead").with_overrides(
+        {"cn_buildout_trigger_ratio": "20", "cn_buildout_delay_months": "0"}
+    )
+    ds = ailead.run(sc).isel(sample=0)
+    crossed = int(np.argmax(ds["compute_ratio"].values >= 20))
+    active = ds["response_active"].sel(response="buildout").values
+    assert crossed > 0 and active[: crossed + 1].sum() == 0 and active[crossed + 1 :].all()
+
+
+def test_counter_moves_off_means_none_in_force():
+    sc = ailead.load_scenario("us-lead").with_overrides({"prc_responses": "0"})
+    assert ailead.run(sc, samples=16)["response_active"].sum() == 0
+
+
+def _params(u):
+    params = {name: np.full(len(u), p.default) for name, p in REGISTRY.parameters.items()}
+    for j, name in enumerate(REGISTRY.uncertain):
+        lo, hi = REGISTRY[name].bounds
+        params[name] = lo + u[:, j] * (hi - lo)
+    return params
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    u=st.lists(
+        st.floats(0, 1), min_size=3 * len(REGISTRY.uncertain), max_size=3 * len(REGISTRY.uncertain)
+    ),
+    a=st.floats(0, 1),
+    b=st.floats(0, 1),
+    preset=st.sampled_from(["status-quo", "us-lead", "catch-up"]),
+)
+def test_more_us_export_promotion_never_lowers_the_us_share(u, a, b, preset):
+    params = _params(np.array(u).reshape(3, -1))
+    low, high = min(a, b), max(a, b)
+    sc = ailead.load_scenario(preset)
+    lo = run_parameters(sc.with_overrides({"us_export_promotion": str(low)}), params)
+    hi = run_parameters(sc.with_overrides({"us_export_promotion": str(high)}), params)
+    us_lo = lo["market_share"].sel(supplier="us").values
+    us_hi = hi["market_share"].sel(supplier="us").values
+    assert (us_hi >= us_lo - 1e-9).all()
+
+
+def test_the_revenue_feedback_rewards_the_stack_that_gains_share():
+    """The US stack gains revenue share in us-lead; with the feedback on it then builds more
+    compute than with the feedback off (counter-moves off, to isolate the feedback)."""
+    base = ailead.load_scenario("us-lead").with_overrides({"prc_responses": "0"})
+    on = ailead.run(base, samples=32, seed=2)
+    off = ailead.run(base.with_overrides({"revenue_feedback": "0"}), samples=32, seed=2)
+    at = np.datetime64(on.attrs["target"], "ns")
+    share = on["revenue_share"].sel(bloc="us")
+    gained = (share.sel(time=at) > share.isel(time=0)).values
+    more = (
+        on["accessible_compute_h100e"].sel(time=at, bloc="us")
+        > off["accessible_compute_h100e"].sel(time=at, bloc="us")
+    ).values
+    assert gained.mean() > 0.9
+    assert more[gained].mean() > 0.9
+    # With the feedback off the two runs' investment multipliers are 1: the US path does not
+    # depend on the PRC's fortunes at all.
+    off_strict = ailead.run(
+        base.with_overrides({"revenue_feedback": "0", "compute": "off"}), samples=32, seed=2
+    )
+    np.testing.assert_allclose(
+        off["capability"].sel(bloc="us"), off_strict["capability"].sel(bloc="us")
+    )
+
+
+def test_verdict_classes_follow_the_thresholds():
+    rule = VerdictRule()
+    lead = np.array([20.0, 20.0, 8.0, 3.0, -2.0])
+    before = np.array([15.0, 25.0, 6.0, 5.0, 1.0])
+    assert classify(lead, before, rule).tolist() == [
+        "scenario-one",
+        "contested",
+        "contested",
+        "scenario-two",
+        "scenario-two",
+    ]
+    with pytest.raises(ValueError):
+        VerdictRule(lead_at_least=3, lead_at_most=5)
+
+
+def test_verdict_thresholds_are_set_per_scenario():
+    strict = {"name": "strict", "extends": "us-lead", "verdict": {"lead_at_least": 40}}
+    assert ailead.run(strict, samples=16)["outcome"].values.tolist().count("scenario-one") == 0
+    loose = {
+        "name": "loose",
+        "extends": "catch-up",
+        "verdict": {"lead_at_most": 30, "lead_at_least": 40},
+    }
+    assert set(ailead.run(loose, samples=16)["outcome"].values) == {"scenario-two"}
