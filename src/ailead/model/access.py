@@ -6,15 +6,13 @@ PRC reaches without owning it).
 
 from __future__ import annotations
 
-import numpy as np
 
-
-def smuggled(us_production, share_unenforced, enforcement, xp=np):
+def smuggled(us_production, share_unenforced, enforcement):
     """Smuggled chips [H100e/month]: S = sigma0 * (1 - enforcement) * P_us."""
     return share_unenforced * (1.0 - enforcement) * us_production
 
 
-def remote_access(us_stock, overseas_share, rentable_share, closure, leakage, xp=np):
+def remote_access(us_stock, overseas_share, rentable_share, closure, leakage):
     """Overseas US-chip capacity rented by PRC labs [H100e].
 
     R = K_us * overseas * rho,  rho = rentable * (1 - closure * (1 - leakage));

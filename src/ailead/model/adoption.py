@@ -18,19 +18,23 @@ Adoption never falls and never leaves [0, 1].
 
 from __future__ import annotations
 
-import numpy as np
+import math
 
-LN10 = np.log(10.0)
+from ailead.model.arrays import namespace
+
+LN10 = math.log(10.0)
 
 
 def log_inference_price(compute, compute0, adoption, adoption0, scarcity):
     """ln of the price index of AI services (start = 0): -s * ln(compute per user / start)."""
-    return -scarcity * np.log((compute / compute0) * (adoption0 / np.maximum(adoption, 1e-6)))
+    xp = namespace(compute, compute0, adoption, adoption0, scarcity)
+    return -scarcity * xp.log((compute / compute0) * (adoption0 / xp.maximum(adoption, 1e-6)))
 
 
 def diffusion_multiplier(push, capability_gain, k_capability, log_price, k_price):
     """M = push * 10**(k_cap * dI) * price**(-k_price), dimensionless and >= 0."""
-    return push * np.exp(LN10 * k_capability * capability_gain - k_price * log_price)
+    xp = namespace(push, capability_gain, k_capability, log_price, k_price)
+    return push * xp.exp(LN10 * k_capability * capability_gain - k_price * log_price)
 
 
 def bass_step(adoption, innovation, imitation, multiplier):
@@ -38,5 +42,6 @@ def bass_step(adoption, innovation, imitation, multiplier):
 
     p, q and M are non-negative, so the hazard is too; it is capped at 1 per month.
     """
-    hazard = np.minimum((innovation + imitation * adoption) * multiplier / 12.0, 1.0)
+    xp = namespace(adoption, innovation, imitation, multiplier)
+    hazard = xp.minimum((innovation + imitation * adoption) * multiplier / 12.0, 1.0)
     return adoption + hazard * (1.0 - adoption)

@@ -19,7 +19,7 @@ share invests less.
 
 from __future__ import annotations
 
-import numpy as np
+from ailead.model.arrays import namespace
 
 
 def revenue_shares(adoption, weights, installed):
@@ -39,4 +39,5 @@ def revenue_shares(adoption, weights, installed):
 
 def investment_multiplier(revenue_share, revenue_share0, elasticity, on):
     """(pi / pi0) ** (eta * on): 1 at the start, and always 1 with the feedback off."""
-    return np.exp(elasticity * on * np.log(np.maximum(revenue_share, 1e-9) / revenue_share0))
+    xp = namespace(revenue_share, revenue_share0, elasticity, on)
+    return xp.exp(elasticity * on * xp.log(xp.maximum(revenue_share, 1e-9) / revenue_share0))

@@ -9,7 +9,7 @@ first month both paths are extended backwards at the historical frontier growth 
 
 from __future__ import annotations
 
-import numpy as np
+from ailead.model.arrays import namespace
 
 
 def months_since(path, values, history_slope):
@@ -18,31 +18,30 @@ def months_since(path, values, history_slope):
     path, values: (samples, months), `path` non-decreasing along months. Before month 0 the path
     is path[:, 0] + g * t / 12 for t < 0. Linear interpolation between months.
     """
+    xp = namespace(path, values, history_slope)
     n_samples, n_months = path.shape
     base = path[:, :1]
     # Shift each row into its own band so one sorted 1-D search serves every sample.
-    span = np.maximum(path[:, -1:] - base, 0.0) + 2.0
-    band = np.cumsum(np.concatenate([[0.0], span[:-1, 0]]))[:, None]
+    span = xp.maximum(path[:, -1:] - base, 0.0) + 2.0
+    band = xp.cumsum(xp.concatenate([xp.zeros(1), span[:-1, 0]]))[:, None]
     flat_path = (path - base + band).ravel()
-    flat_values = (np.clip(values - base, 0.0, None) + band).ravel()
-    idx = np.searchsorted(flat_path, flat_values, side="left").reshape(n_samples, n_months)
-    idx = np.clip(idx - np.arange(n_samples)[:, None] * n_months, 0, n_months - 1)
-    rows = np.arange(n_samples)[:, None]
-    hi = path[rows, idx]
-    lo = path[rows, np.maximum(idx - 1, 0)]
-    step = np.where(hi > lo, hi - lo, 1.0)
-    frac = np.where(hi > lo, np.clip((values - lo) / step, 0.0, 1.0), 1.0)
-    reached = np.where(idx > 0, idx - 1 + frac, 0.0)
+    flat_values = (xp.clip(values - base, 0.0, None) + band).ravel()
+    idx = xp.searchsorted(flat_path, flat_values, side="left").reshape(n_samples, n_months)
+    idx = xp.clip(idx - xp.arange(n_samples)[:, None] * n_months, 0, n_months - 1)
+    hi = xp.take_along_axis(path, idx, axis=1)
+    lo = xp.take_along_axis(path, xp.maximum(idx - 1, 0), axis=1)
+    step = xp.where(hi > lo, hi - lo, 1.0)
+    frac = xp.where(hi > lo, xp.clip((values - lo) / step, 0.0, 1.0), 1.0)
+    reached = xp.where(idx > 0, idx - 1 + frac, 0.0)
     before = (values - base) * 12.0 / history_slope[:, None]  # <= 0 when reached before month 0
-    reached = np.where(values <= base, before, reached)
-    return np.arange(n_months)[None, :] - reached
+    reached = xp.where(values <= base, before, reached)
+    return xp.arange(n_months)[None, :] - reached
 
 
 def lead_months(capability_us, capability_cn, history_slope):
     """Lead of the US over the PRC [months], negative when the PRC leads; (samples, months)."""
+    xp = namespace(capability_us, capability_cn, history_slope)
     us_ahead = capability_cn <= capability_us
-    ahead = months_since(capability_us, np.minimum(capability_cn, capability_us), history_slope)
-    if us_ahead.all():  # the usual case: no need to measure the other way
-        return ahead
-    behind = months_since(capability_cn, np.minimum(capability_us, capability_cn), history_slope)
-    return np.where(us_ahead, ahead, -behind)
+    ahead = months_since(capability_us, xp.minimum(capability_cn, capability_us), history_slope)
+    behind = months_since(capability_cn, xp.minimum(capability_us, capability_cn), history_slope)
+    return xp.where(us_ahead, ahead, -behind)

@@ -22,7 +22,7 @@ a convex combination of two points of the simplex, so shares stay in [0, 1] and 
 
 from __future__ import annotations
 
-import numpy as np
+from ailead.model.arrays import namespace
 
 MARKETS = ("developed", "global-south")
 SUPPLIERS = ("us", "cn", "neither")
@@ -30,8 +30,9 @@ SUPPLIERS = ("us", "cn", "neither")
 
 def logit_shares(utility_us, utility_cn):
     """Choice shares (us, cn, neither) for utilities relative to `neither` (= 0); stable softmax."""
-    top = np.maximum(np.maximum(utility_us, utility_cn), 0.0)
-    e_us, e_cn, e_none = np.exp(utility_us - top), np.exp(utility_cn - top), np.exp(-top)
+    xp = namespace(utility_us, utility_cn)
+    top = xp.maximum(xp.maximum(utility_us, utility_cn), 0.0)
+    e_us, e_cn, e_none = xp.exp(utility_us - top), xp.exp(utility_cn - top), xp.exp(-top)
     total = e_us + e_cn + e_none
     return e_us / total, e_cn / total, e_none / total
 
@@ -41,8 +42,9 @@ def calibrated_constants(share_us, share_cn, drivers_us, drivers_cn):
 
     k_s = ln(share_s / share_neither) - drivers_s(0).
     """
+    xp = namespace(share_us, share_cn, drivers_us, drivers_cn)
     share_none = 1.0 - share_us - share_cn
-    return np.log(share_us / share_none) - drivers_us, np.log(share_cn / share_none) - drivers_cn
+    return xp.log(share_us / share_none) - drivers_us, xp.log(share_cn / share_none) - drivers_cn
 
 
 def stack_price(subsidy, promotion, open_discount, open_share):
@@ -55,7 +57,8 @@ def policy_utility(price, open_share, promotion, b):
 
     -b_price ln(price) + b_onprem open + b_promo promo.
     """
-    return -b["price"] * np.log(price) + b["onprem"] * open_share + b["promo"] * promotion
+    xp = namespace(price, open_share, promotion, b)
+    return -b["price"] * xp.log(price) + b["onprem"] * open_share + b["promo"] * promotion
 
 
 def market_utility(capability_gain, trust, installed, b):

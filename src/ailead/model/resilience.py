@@ -18,14 +18,17 @@ scenarios with each other, not for reading off absolute levels.
 
 from __future__ import annotations
 
-import numpy as np
+import math
 
-LN10 = np.log(10.0)
+from ailead.model.arrays import namespace
+
+LN10 = math.log(10.0)
 
 
 def displacement_pace(adoption_change, exposure, capability_gain, k_capability):
     """Tasks displaced per year [share/year] from one month's change in adoption."""
-    return exposure * 12.0 * adoption_change * np.exp(LN10 * k_capability * capability_gain)
+    xp = namespace(adoption_change, exposure, capability_gain, k_capability)
+    return exposure * 12.0 * adoption_change * xp.exp(LN10 * k_capability * capability_gain)
 
 
 def resilience_index(adaptation_capacity, pace):

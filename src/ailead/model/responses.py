@@ -17,41 +17,49 @@ fired is kept as a number (NEVER = inf until then). Every response's strength is
 
 from __future__ import annotations
 
-import numpy as np
+import math
 
-NEVER = np.inf
+from ailead.model.arrays import namespace
+
+NEVER = math.inf
 
 
 def latch(fired_at, condition, month):
     """The month a trigger fired: unchanged once fired, else `month` where `condition` holds."""
-    return np.where((fired_at == NEVER) & condition, float(month), fired_at)
+    xp = namespace(fired_at, condition, month)
+    return xp.where((fired_at == NEVER) & condition, month, fired_at)
 
 
 def announced_fall(imports, horizon_months, threshold):
     """(months, samples) bool: imports `h` months ahead are at most (1 - theta) of today's (> 0)."""
+    xp = namespace(imports, horizon_months, threshold)
     n_months = imports.shape[0]
-    shift = np.round(horizon_months).astype(int)[None, :]
-    ahead = np.minimum(np.arange(n_months)[:, None] + shift, n_months - 1)
-    future = np.take_along_axis(imports, ahead, axis=0)
+    shift = xp.round(horizon_months).astype(int)[None, :]
+    ahead = xp.minimum(xp.arange(n_months)[:, None] + shift, n_months - 1)
+    future = xp.take_along_axis(imports, ahead, axis=0)
     return (future <= (1.0 - threshold) * imports) & (imports > 0.0)
 
 
 def stockpile_factor(announced, surge, on):
     """Import demand multiplier: 1 + u * on while a fall is announced, else 1."""
-    return np.where(announced, 1.0 + surge * on, 1.0)
+    xp = namespace(announced, surge, on)
+    return xp.where(announced, 1.0 + surge * on, 1.0)
 
 
 def buildout_factor(fired_at, month, boost, delay_months, on):
     """Domestic output multiplier (1 + b * on) ** (max(0, t - t_fire - d) / 12); 1 if not fired."""
-    years = np.maximum(0.0, month - fired_at - delay_months) / 12.0
-    return np.where(fired_at == NEVER, 1.0, np.exp(np.log1p(boost * on) * years))
+    xp = namespace(fired_at, month, boost, delay_months, on)
+    years = xp.maximum(0.0, month - fired_at - delay_months) / 12.0
+    return xp.where(fired_at == NEVER, 1.0, xp.exp(xp.log1p(boost * on) * years))
 
 
 def open_weight_share(fired_at, base, maximum, on):
     """Share of the PRC frontier released as open weights: base, or max once fired (if on)."""
-    return np.where(fired_at == NEVER, base, base + (maximum - base) * on)
+    xp = namespace(fired_at, base, maximum, on)
+    return xp.where(fired_at == NEVER, base, base + (maximum - base) * on)
 
 
 def retaliation_factor(fired_at, cost, on):
     """US-bloc output multiplier: 1 - c * on once fired, else 1."""
-    return np.where(fired_at == NEVER, 1.0, 1.0 - cost * on)
+    xp = namespace(fired_at, cost, on)
+    return xp.where(fired_at == NEVER, 1.0, 1.0 - cost * on)

@@ -28,21 +28,24 @@ with uptake the share of critical software whose maintainers use the leader's fr
 
 from __future__ import annotations
 
-import numpy as np
+from ailead.model.arrays import namespace
 
 
 def safety_margin(lead, lead_share, cap_months):
     """min(T_max, f * max(0, L)) [months]."""
-    return np.minimum(cap_months, lead_share * np.maximum(lead, 0.0))
+    xp = namespace(lead, lead_share, cap_months)
+    return xp.minimum(cap_months, lead_share * xp.maximum(lead, 0.0))
 
 
 def misuse_term(reach, open_share, compliance, lag_months, uplift_decay_months):
     """One stack's contribution to misuse exposure: reach * open * comply * exp(-lag / tau)."""
+    xp = namespace(reach, open_share, compliance, lag_months, uplift_decay_months)
     return (
-        reach * open_share * compliance * np.exp(-np.maximum(lag_months, 0.0) / uplift_decay_months)
+        reach * open_share * compliance * xp.exp(-xp.maximum(lag_months, 0.0) / uplift_decay_months)
     )
 
 
 def cyber_window(lead, uptake):
     """uptake * max(0, L) [months]."""
-    return uptake * np.maximum(lead, 0.0)
+    xp = namespace(lead, uptake)
+    return uptake * xp.maximum(lead, 0.0)
