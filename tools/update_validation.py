@@ -5,9 +5,10 @@
 
 In order: recalibrate the shipped parameter set (src/ailead/data/posterior.csv); write
 docs/validation.md (validation table, calibration, backtest with its chart docs/backtest.png and
-.svg); replace the validation table in README.md between `<!-- validation:start -->` and
-`<!-- validation:end -->`; with --release, store the presets' key outputs for this version
-(`ailead changes --record`).
+.svg); in README.md, replace the essay's calibration targets at the registry defaults between
+`<!-- targets:start -->` and `<!-- targets:end -->` and the validation table between
+`<!-- validation:start -->` and `<!-- validation:end -->`; with --release, store the presets' key
+outputs for this version (`ailead changes --record`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,13 @@ from ailead.checks.backtest import (
     initial_conditions,
     run_backtest,
 )
-from ailead.checks.validate import TABLE_SAMPLES, TABLE_SEED, markdown, validate
+from ailead.checks.validate import (
+    TABLE_SAMPLES,
+    TABLE_SEED,
+    markdown,
+    targets_markdown,
+    validate,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -36,6 +43,7 @@ DOCS = ROOT / "docs" / "validation.md"
 CHART = ROOT / "docs" / "backtest"
 PARTICLES = 1000
 START, END = "<!-- validation:start -->", "<!-- validation:end -->"
+TARGETS_START, TARGETS_END = "<!-- targets:start -->", "<!-- targets:end -->"
 
 
 def g(value: float) -> str:
@@ -173,9 +181,12 @@ def backtest_section() -> str:
     )
 
 
-def replace_block(text: str, block: str) -> str:
-    pattern = re.escape(START) + r"\n(?:.*?\n)?" + re.escape(END)
-    return re.sub(pattern, lambda _: f"{START}\n{block}\n{END}", text, flags=re.S)
+def replace_block(text: str, block: str, start: str = START, end: str = END) -> str:
+    """`text` with what lies between the lines `start` and `end` replaced by `block`."""
+    if start not in text or end not in text:
+        raise SystemExit(f"README.md lacks the markers {start} / {end}")
+    pattern = re.escape(start) + r"\n(?:.*?\n)?" + re.escape(end)
+    return re.sub(pattern, lambda _: f"{start}\n{block}\n{end}", text, flags=re.S)
 
 
 def main() -> None:
@@ -206,10 +217,9 @@ def main() -> None:
     DOCS.parent.mkdir(exist_ok=True)
     DOCS.write_text(docs + "\n", encoding="utf-8")
     print(f"wrote {DOCS}")
-    text = README.read_text(encoding="utf-8")
-    if START not in text:
-        raise SystemExit(f"README.md lacks the markers {START} / {END}")
-    README.write_text(replace_block(text, table), encoding="utf-8")
+    text = replace_block(README.read_text(encoding="utf-8"), table)
+    text = replace_block(text, targets_markdown(), TARGETS_START, TARGETS_END)
+    README.write_text(text, encoding="utf-8")
     print(f"updated {README}")
     if args.release:
         print(f"recorded {regression.record()}")

@@ -1,11 +1,14 @@
 """The registry: every parameter sourced, within bounds, with a usable distribution."""
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
 from ailead.calibrate.eci_scale import eci_models, fit_eci_scale
 from ailead.errors import AileadError
-from ailead.inputs.registry import LEVELS, load_registry
+from ailead.inputs.registry import LEVELS, Z95, load_registry
 
 REGISTRY = load_registry()
 
@@ -80,3 +83,18 @@ def test_eci_display_scale_is_the_fit_to_the_shipped_epoch_extract():
     alpha, beta = fit_eci_scale(eci_models(), REGISTRY["algorithmic_progress"].default)
     assert REGISTRY["eci_intercept"].default == pytest.approx(alpha, abs=0.01)
     assert REGISTRY["eci_slope"].default == pytest.approx(beta, abs=0.01)
+
+
+def test_loading_the_registry_does_not_import_scipy():
+    code = (
+        "import sys; from ailead.inputs.registry import load_registry; load_registry(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'scipy'))"
+    )
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "[]"
+
+
+def test_z95_is_the_normal_95th_percentile():
+    from scipy import stats
+
+    assert stats.norm.ppf(0.95) == Z95

@@ -25,7 +25,7 @@ from ailead.cli import app
 from ailead.errors import AileadError
 from ailead.outputs.engine import run_parameters
 from ailead.store import schema as store_schema
-from ailead.store.schema import QUANTILES, store_path
+from ailead.store.schema import QUANTILES, store_path, transaction
 
 runner = CliRunner()
 SAMPLES = 12
@@ -251,6 +251,18 @@ def test_a_store_at_another_schema_version_is_refused_not_misread(us_lead, home,
             action()
     _set_schema_version(home, store_schema.SCHEMA_VERSION)
     assert [r["name"] for r in store.list_runs(home)] == ["old"]  # nothing was touched
+
+
+def test_a_transaction_keeps_all_of_a_block_or_none_of_it(tmp_path):
+    with duckdb.connect(str(tmp_path / "t.duckdb")) as con:
+        con.execute("CREATE TABLE t (x INTEGER)")
+        with transaction(con):
+            con.execute("INSERT INTO t VALUES (1)")
+        for error in (AileadError("refused"), KeyboardInterrupt()):
+            with pytest.raises(type(error)), transaction(con):
+                con.execute("INSERT INTO t VALUES (2)")
+                raise error
+        assert con.execute("SELECT x FROM t").fetchall() == [(1,)]
 
 
 def test_a_file_that_is_not_a_run_store_is_refused_plainly(tmp_path):

@@ -33,7 +33,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ailead._version import __version__
 from ailead.calibrate.observations import load_observations, model_values, on_scale
@@ -65,21 +64,15 @@ def shipped_posterior_path() -> Path:
 class Prior:
     """Parameters drawn in z (name, distribution, bounds) and those held at a fixed value.
 
-    Parameters the registry correlates are coupled as in `Registry.sample` (a Gaussian copula):
-    their z columns are multiplied by the Cholesky factor of the normal correlation matrix
-    restricted to the drawn parameters, which leaves z itself N(0, I).
+    z is mapped to values by `Registry.from_normal`, the registry's own transform: parameters the
+    registry correlates are coupled by its Gaussian copula (restricted to the drawn parameters),
+    which leaves z itself N(0, I).
     """
 
     names: tuple[str, ...]
     distributions: tuple[Distribution, ...]
     bounds: tuple[tuple[float, float], ...]
     fixed: dict[str, float]
-
-    def _coupling(self) -> tuple[list[int], np.ndarray]:
-        coupled, matrix = load_registry().normal_correlation()
-        keep = [i for i, name in enumerate(coupled) if name in self.names]
-        cols = [self.names.index(coupled[i]) for i in keep]
-        return cols, np.linalg.cholesky(matrix[np.ix_(keep, keep)]) if keep else np.eye(0)
 
     def only(self, names: tuple[str, ...]) -> Prior:
         """This prior drawing only `names`; the other drawn parameters are fixed at the defaults."""
@@ -97,19 +90,10 @@ class Prior:
         )
 
     def parameters(self, z: np.ndarray) -> dict[str, np.ndarray]:
-        """Parameter arrays for z of shape (samples, len(names))."""
-        cols, chol = self._coupling()
-        if cols:
-            z = z.copy()
-            z[:, cols] = z[:, cols] @ chol.T
-        u = np.clip(stats.norm.cdf(z), 1e-12, 1 - 1e-12)
-        n = z.shape[0]
-        out = {name: np.full(n, value) for name, value in self.fixed.items()}
-        for j, (name, dist, bounds) in enumerate(
-            zip(self.names, self.distributions, self.bounds, strict=True)
-        ):
-            out[name] = np.clip(dist.ppf(u[:, j]), *bounds)
-        return out
+        """Parameter arrays for z of shape (samples, len(names)), the fixed ones repeated."""
+        out = {name: np.full(z.shape[0], value) for name, value in self.fixed.items()}
+        drawn = load_registry().from_normal(z, self.names, self.distributions, self.bounds)
+        return out | drawn
 
 
 def registry_prior(overrides: dict[str, float | Distribution] | None = None) -> Prior:

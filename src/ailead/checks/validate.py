@@ -1,14 +1,17 @@
 """The validation table: the essay's figures, the calibration targets and published estimates.
 
 Every check names what its source says, the scenario and month it concerns, how ailead measures
-it (one value per Monte Carlo sample), and a tolerance. ailead's answer is the median and the
-90% range (5th to 95th percentile) over the samples, once with the registry's prior draws and
-once with draws from the calibrated posterior (`ailead.inference.posterior_sample`). A check
-passes when the median lies within the tolerance. A check on a share of samples (the
-probability of an event) passes when that share does.
+it (one value per Monte Carlo sample, `ailead.checks.measures`), and a tolerance. ailead's answer
+is the median and the 90% range (5th to 95th percentile) over the samples, once with the
+registry's prior draws and once with draws from the calibrated posterior
+(`ailead.calibrate.inference.posterior_sample`). A check passes when the median lies within the
+tolerance. A check on a share of samples (the probability of an event) passes when that share
+does.
 
-The calibration targets (`ailead.calibration.TARGETS`, checked there at the registry defaults)
-appear here with the same measure computed per sample; a test holds the two in step.
+The essay's calibration targets are the checks marked `target`: besides the table, each is
+checked at the registry defaults (one sample per preset, `at_defaults`), the README's table
+"Calibration against the essay" (`targets_markdown`). A target passes or fails like any other
+check, and is reported either way.
 """
 
 from __future__ import annotations
@@ -19,121 +22,26 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-import xarray as xr
 
 from ailead.calibrate.inference import posterior_sample
+from ailead.checks.measures import (
+    Measure,
+    at,
+    change,
+    change_per_year,
+    domestic_share_of_nvidia,
+    growth_per_year,
+    lowest,
+    overtaken,
+    share_of_total,
+    year_reached,
+)
 from ailead.inputs.registry import load_registry
 from ailead.inputs.scenario import load_scenario
-from ailead.outputs.engine import run_parameters
+from ailead.outputs.engine import run, run_parameters
 
-Measure = Callable[[xr.Dataset], np.ndarray]
 TABLE_SAMPLES = 500  # samples and seed of the tables in README.md and docs/validation.md
 TABLE_SEED = 0
-
-
-def _month(month: str) -> np.datetime64:
-    return np.datetime64(month, "ns")
-
-
-def at(variable: str, month: str, bloc: str | None = None) -> Measure:
-    """A variable's value in one month, per sample."""
-
-    def measure(ds: xr.Dataset) -> np.ndarray:
-        da = ds[variable].sel(time=_month(month))
-        return (da.sel(bloc=bloc) if bloc else da).values
-
-    return measure
-
-
-def domestic_share_of_nvidia(year: int) -> Measure:
-    """PRC domestic production / NVIDIA production in TPP over a calendar year, per sample."""
-
-    def measure(ds: xr.Dataset) -> np.ndarray:
-        in_year = (ds["time"].dt.year == year).values
-        cn = ds["production_tpp"].sel(bloc="cn").values[:, in_year].sum(axis=1)
-        tpp = ds["parameters"].sel(parameter="h100_tpp").values
-        nvidia = ds["nvidia_production_h100e"].values[:, in_year].sum(axis=1) * tpp
-        return cn / nvidia
-
-    return measure
-
-
-def lowest(variable: str, first: str, last: str) -> Measure:
-    """Smallest value of a variable without a bloc dimension over a span of months."""
-
-    def measure(ds: xr.Dataset) -> np.ndarray:
-        return ds[variable].sel(time=slice(_month(first), _month(last))).values.min(axis=1)
-
-    return measure
-
-
-def change(variable: str, first: str, last: str) -> Measure:
-    """Change of a variable without a bloc dimension between two months, per sample."""
-
-    def measure(ds: xr.Dataset) -> np.ndarray:
-        return (ds[variable].sel(time=_month(last)) - ds[variable].sel(time=_month(first))).values
-
-    return measure
-
-
-def growth_per_year(variable: str, bloc: str, first: str, last: str) -> Measure:
-    """Yearly growth factor of a variable between two months, (x_last / x_first)^(1/years)."""
-    years = (_month(last) - _month(first)) / np.timedelta64(1, "D") / 365.25
-
-    def measure(ds: xr.Dataset) -> np.ndarray:
-        a = ds[variable].sel(bloc=bloc, time=_month(first)).values
-        b = ds[variable].sel(bloc=bloc, time=_month(last)).values
-        return (b / a) ** (1.0 / years)
-
-    return measure
-
-
-def change_per_year(variable: str, bloc: str, first: str, last: str) -> Measure:
-    """Yearly change of a variable between two months, (x_last - x_first) / years."""
-    years = (_month(last) - _month(first)) / np.timedelta64(1, "D") / 365.25
-
-    def measure(ds: xr.Dataset) -> np.ndarray:
-        a = ds[variable].sel(bloc=bloc, time=_month(first)).values
-        b = ds[variable].sel(bloc=bloc, time=_month(last)).values
-        return (b - a) / years
-
-    return measure
-
-
-def share_of_total(variable: str, bloc: str, month: str) -> Measure:
-    """A bloc's share of the two blocs' total of a variable in one month."""
-
-    def measure(ds: xr.Dataset) -> np.ndarray:
-        da = ds[variable].sel(time=_month(month))
-        return (da.sel(bloc=bloc) / da.sum("bloc")).values
-
-    return measure
-
-
-def year_reached(month: str) -> Measure:
-    """Decimal year in which the PRC first matches the US capability of `month` (inf: not by
-    the end of the run)."""
-
-    def measure(ds: xr.Dataset) -> np.ndarray:
-        goal = ds["capability"].sel(bloc="us", time=_month(month)).values[:, None]
-        path = ds["capability"].sel(bloc="cn").values
-        reached = path >= goal
-        first = np.where(reached.any(axis=1), reached.argmax(axis=1), -1)
-        times = pd.DatetimeIndex(ds["time"].values)
-        years = times.year + (times.month - 1) / 12.0
-        return np.where(first >= 0, np.asarray(years)[first], np.inf)
-
-    return measure
-
-
-def overtaken(first: str, last: str) -> Measure:
-    """1 where the PRC leads (lead < 0) in any month between `first` and `last`, else 0."""
-
-    def measure(ds: xr.Dataset) -> np.ndarray:
-        lead = ds["lead_months"].sel(time=slice(_month(first), _month(last))).values
-        return (lead < 0).any(axis=1).astype(float)
-
-    return measure
 
 
 @dataclass(frozen=True)
@@ -151,6 +59,11 @@ class Check:
     kind: Literal["essay", "published"]
     statistic: Literal["median", "share"] = "median"
     if_fails: str = ""  # why ailead may disagree, and which source it follows instead
+    target: bool = False  # one of the essay's calibration targets: also run at the defaults
+
+    def passes(self, value: float) -> bool:
+        """Whether a median (or a share) lies within the tolerance."""
+        return bool(self.low <= value <= self.high)
 
     def tolerance(self) -> str:
         fmt = _formatter(self.unit)
@@ -159,6 +72,11 @@ class Check:
         if np.isinf(self.low):
             return "<= " + fmt(self.high)
         return f"{fmt(self.low)} to {fmt(self.high)}"
+
+
+def _suffix(check: Check) -> str:
+    """The unit written after a value (none for shares, probabilities and years)."""
+    return "" if check.unit in ("share", "probability", "year") else f" {check.unit}"
 
 
 def _formatter(unit: str) -> Callable[[float], str]:
@@ -181,6 +99,7 @@ CHECKS = (
         at("lead_months", "2025-06"),
         "months",
         "essay",
+        target=True,
     ),
     Check(
         "Scenario one: a 12-24 month lead in 2028",
@@ -192,6 +111,7 @@ CHECKS = (
         at("lead_months", "2028-12"),
         "months",
         "essay",
+        target=True,
     ),
     Check(
         "Scenario one: the lead is still growing",
@@ -203,6 +123,7 @@ CHECKS = (
         change("lead_months", "2027-12", "2028-12"),
         "months",
         "essay",
+        target=True,
         if_fails="The essay says the lead keeps growing; ailead's lead grows fastest while the "
         "PRC's compute is cut off and the AI-R&D speed-up is still rising, and flattens once "
         "both saturate. ailead follows the registry's bounded speed-up (Davidson 2023: no "
@@ -229,6 +150,7 @@ CHECKS = (
         at("lead_months", "2028-12"),
         "months",
         "essay",
+        target=True,
         if_fails="The essay gives no number for 'a few months'; the calibration target reads "
         "it as at most 4 and checks it at the registry defaults (README, 'Calibration against the "
         "essay'); drawing the uncertain parameters puts the median near that edge. ailead keeps"
@@ -265,6 +187,7 @@ CHECKS = (
         domestic_share_of_nvidia(2026),
         "share",
         "essay",
+        target=True,
     ),
     Check(
         "Huawei about 2% of NVIDIA's compute (TPP) in 2027",
@@ -276,6 +199,7 @@ CHECKS = (
         domestic_share_of_nvidia(2027),
         "share",
         "essay",
+        target=True,
     ),
     Check(
         "With stronger controls the US has about 11x China's compute",
@@ -287,6 +211,7 @@ CHECKS = (
         lowest("compute_ratio", "2027-01", "2028-12"),
         "x",
         "essay",
+        target=True,
     ),
     Check(
         "Installed AI compute grows about 3.3x a year (90% CI 2.7-4.1)",
@@ -362,17 +287,13 @@ class Result:
     prior: tuple[float, float, float]  # p5, p50, p95 (or the share three times)
     calibrated: tuple[float, float, float]
 
-    @staticmethod
-    def passes(check: Check, stats: tuple[float, float, float]) -> bool:
-        return bool(check.low <= stats[1] <= check.high)
-
     @property
     def prior_passes(self) -> bool:
-        return self.passes(self.check, self.prior)
+        return self.check.passes(self.prior[1])
 
     @property
     def calibrated_passes(self) -> bool:
-        return self.passes(self.check, self.calibrated)
+        return self.check.passes(self.calibrated[1])
 
 
 def _statistics(check: Check, values: np.ndarray) -> tuple[float, float, float]:
@@ -418,7 +339,7 @@ def table(results: list[Result]) -> pd.DataFrame:
     rows = []
     for r in results:
         c = r.check
-        unit = "" if c.unit in ("share", "probability", "year") else f" {c.unit}"
+        unit = _suffix(c)
         rows.append(
             {
                 "claim": c.claim,
@@ -464,5 +385,31 @@ def markdown(results: list[Result], samples: int, seed: int) -> str:
         lines.append(
             f"- *{c.claim}* ({c.measure_text}): ailead gives {shown(c, r.prior)} with prior "
             f"draws and {shown(c, r.calibrated)} calibrated, against {c.tolerance()}. {reason}"
+        )
+    return "\n".join(lines)
+
+
+def at_defaults() -> list[tuple[Check, float]]:
+    """Each calibration target (`Check.target`) with its value at the registry defaults.
+
+    One run of one sample per preset (`ailead.run(scenario)`); the check's own measure reads it.
+    """
+    targets = [c for c in CHECKS if c.target]
+    runs = {name: run(name) for name in dict.fromkeys(c.scenario for c in targets)}
+    return [(c, float(c.measure(runs[c.scenario])[0])) for c in targets]
+
+
+def targets_markdown() -> str:
+    """The calibration targets at the registry defaults as a Markdown table (the README's)."""
+    lines = [
+        "| the essay says | scenario | ailead measures | target | ailead gives | |",
+        "|---|---|---|---|---|---|",
+    ]
+    for c, value in at_defaults():
+        unit = _suffix(c)
+        lines.append(
+            f"| {c.claim} ({c.source}) | `{c.scenario}` | {c.measure_text} | "
+            f"{c.tolerance()}{unit} | {_formatter(c.unit)(value)}{unit} | "
+            f"{'pass' if c.passes(value) else 'FAIL'} |"
         )
     return "\n".join(lines)

@@ -5,27 +5,30 @@ unit, a default, bounds, an uncertainty distribution and a source or an explicit
 Sampling is quasi-random (scrambled Sobol, ``scipy.stats.qmc``) over every uncertain parameter,
 always in registry order, so that fixing one parameter never reshuffles the draws of the others
 and scenarios compared with the same seed share their draws (common random numbers).
+`Registry.from_normal` is the one transform from standard normals to parameter values (Gaussian
+copula, inverse CDFs, bounds): sampling here passes it the correlated parameters' uniforms as
+normals, and the calibration's prior (`ailead.calibrate.inference.Prior`) its draws in z. scipy
+is imported only when something is drawn, so loading the registry does not load it.
 """
 
 from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from scipy import stats
-from scipy.stats import qmc
 
 from ailead.errors import AileadError
 from ailead.inputs.yaml_files import load_yaml
 
 SWITCHES = ("compute", "access", "distillation")
 LEVELS = {"off": 0.0, "status-quo": 0.5, "strong": 1.0}
-Z95 = stats.norm.ppf(0.95)  # 1.6449: half-width of a 5-95% interval in standard deviations
+Z95 = 1.6448536269514722  # scipy.stats.norm.ppf(0.95): half-width of a 5-95% interval in sds
 
 
 class Source(BaseModel):
@@ -83,6 +86,8 @@ class Distribution(BaseModel):
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
         """Inverse CDF: map uniforms in (0, 1) to draws."""
+        from scipy import stats
+
         a = self.args
         if self.kind == "uniform":
             return a["low"] + u * (a["high"] - a["low"])
@@ -320,42 +325,72 @@ class Registry(BaseModel):
         overrides = overrides or {}
         values = {name: np.full(n, p.default) for name, p in self.parameters.items()}
         if n >= 2:
+            from scipy import stats
+            from scipy.stats import qmc
+
             names = self.uncertain
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)  # balance warning for n != 2^m
                 u = qmc.Sobol(d=len(names), scramble=True, seed=seed).random(n)
-            values.update(self.from_unit(self._couple(np.clip(u, 1e-12, 1 - 1e-12), names), names))
+            u = np.clip(u, 1e-12, 1 - 1e-12)
+            coupled = set(self.normal_correlation()[0])
+            free = [j for j, name in enumerate(names) if name not in coupled]
+            tied = [j for j, name in enumerate(names) if name in coupled]
+            values.update(self.from_unit(u[:, free], [names[j] for j in free]))
+            if tied:  # through normal space, so that the uncoupled columns stay as drawn
+                z = stats.norm.ppf(u[:, tied])
+                values.update(self.from_normal(z, [names[j] for j in tied]))
         for name, value in overrides.items():
             values[name] = np.full(n, float(value))
         return values
 
-    def from_unit(self, u: np.ndarray, names: list[str]) -> dict[str, np.ndarray]:
+    def from_unit(
+        self,
+        u: np.ndarray,
+        names: Sequence[str],
+        distributions: Sequence[Distribution] | None = None,
+        bounds: Sequence[tuple[float, float]] | None = None,
+    ) -> dict[str, np.ndarray]:
         """Uniforms u (n, len(names)) in [0, 1] as draws: x = clip(F^-1(u), bounds) per name.
 
-        u is first kept 1e-12 inside (0, 1) so that unbounded distributions stay finite.
+        u is first kept 1e-12 inside (0, 1) so that unbounded distributions stay finite. F and
+        the bounds are the registry's unless `distributions` and `bounds` (one per name) replace
+        them. No copula: the columns are used as given.
         """
+        if distributions is None:
+            distributions = [self.parameters[name].distribution for name in names]
+        if bounds is None:
+            bounds = [self.parameters[name].bounds for name in names]
         u = np.clip(u, 1e-12, 1 - 1e-12)
-        out = {}
-        for j, name in enumerate(names):
-            p = self.parameters[name]
-            out[name] = np.clip(p.distribution.ppf(u[:, j]), *p.bounds)
-        return out
+        return {
+            name: np.clip(dist.ppf(u[:, j]), *limit)
+            for j, (name, dist, limit) in enumerate(zip(names, distributions, bounds, strict=True))
+        }
 
-    def _couple(self, u: np.ndarray, names: list[str]) -> np.ndarray:
-        """Gaussian copula: uniforms (n, d) -> uniforms with the declared rank correlations.
+    def from_normal(
+        self,
+        z: np.ndarray,
+        names: Sequence[str],
+        distributions: Sequence[Distribution] | None = None,
+        bounds: Sequence[tuple[float, float]] | None = None,
+    ) -> dict[str, np.ndarray]:
+        """Standard normals z (n, len(names)) as draws, with the declared rank correlations.
 
-        For the correlated columns, z = Phi^-1(u) L^T with L L^T = R (Cholesky of the normal
-        correlation matrix), then u' = Phi(z). Each row is transformed alone, so prefix stability
-        is kept; each column of z is still standard normal, so every marginal is unchanged.
+        The columns of the parameters the registry correlates (those among `names`) are coupled
+        by a Gaussian copula: z' = z L^T over those columns, with L L^T the normal correlation
+        matrix restricted to them (Cholesky). Each row is transformed alone, so prefix stability
+        is kept, and each column of z' is still standard normal, so every marginal is
+        unchanged. Then x = clip(F^-1(Phi(z')), bounds) per name, as in `from_unit`.
         """
-        if not self.correlations:
-            return u
+        from scipy import stats
+
         coupled, matrix = self.normal_correlation()
-        cols = [names.index(n) for n in coupled]
-        z = stats.norm.ppf(u[:, cols]) @ np.linalg.cholesky(matrix).T
-        out = u.copy()
-        out[:, cols] = stats.norm.cdf(z)
-        return out
+        keep = [i for i, name in enumerate(coupled) if name in names]
+        if keep:
+            cols = [list(names).index(coupled[i]) for i in keep]
+            z = z.copy()
+            z[:, cols] = z[:, cols] @ np.linalg.cholesky(matrix[np.ix_(keep, keep)]).T
+        return self.from_unit(stats.norm.cdf(z), names, distributions, bounds)
 
 
 def _closest(name: str, options: Any) -> str | None:

@@ -38,7 +38,14 @@ from ailead.store.frames import (
     to_json,
     to_rows,
 )
-from ailead.store.schema import DATA_TABLES, QUANTILES, open_store, store_path, utc_now
+from ailead.store.schema import (
+    DATA_TABLES,
+    QUANTILES,
+    open_store,
+    store_path,
+    transaction,
+    utc_now,
+)
 
 Home = str | os.PathLike[str] | None
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -115,28 +122,22 @@ def save_run(ds: xr.Dataset, name: str | None = None, home: Home = None) -> str:
         "attrs": to_json(dict(attrs)),
         **{f"n_{t}": len(frames[t]) for t in DATA_TABLES},
     }
-    with open_store(home, write=True) as con:
-        con.begin()
-        try:
-            taken = con.execute(
-                "SELECT run_id FROM runs WHERE name = ? OR run_id = ?", [name, name]
-            ).fetchone()
-            if name is not None and taken:
-                raise AileadError(
-                    f"name: a run named {name!r} is already saved in {store_path(home)} "
-                    f"(run {taken[0]}); saved runs are never replaced: choose another name"
-                )
-            (record["seq"],) = con.execute("SELECT coalesce(max(seq), 0) + 1 FROM runs").fetchone()
-            con.execute(
-                f"INSERT INTO runs ({', '.join(record)}) VALUES ({', '.join('?' * len(record))})",
-                list(record.values()),
+    with open_store(home, write=True) as con, transaction(con):
+        taken = con.execute(
+            "SELECT run_id FROM runs WHERE name = ? OR run_id = ?", [name, name]
+        ).fetchone()
+        if name is not None and taken:
+            raise AileadError(
+                f"name: a run named {name!r} is already saved in {store_path(home)} "
+                f"(run {taken[0]}); saved runs are never replaced: choose another name"
             )
-            for table in DATA_TABLES:
-                _insert(con, table, frames[table].assign(run_id=run_id))
-            con.commit()
-        except BaseException:
-            con.rollback()
-            raise
+        (record["seq"],) = con.execute("SELECT coalesce(max(seq), 0) + 1 FROM runs").fetchone()
+        con.execute(
+            f"INSERT INTO runs ({', '.join(record)}) VALUES ({', '.join('?' * len(record))})",
+            list(record.values()),
+        )
+        for table in DATA_TABLES:
+            _insert(con, table, frames[table].assign(run_id=run_id))
     return run_id
 
 
@@ -192,14 +193,9 @@ def delete_run(ref: str, home: Home = None) -> str:
     """Delete a saved run (all of its rows, in one transaction); return its id."""
     with open_store(home, write=True) as con:
         run_id = _resolve(con, ref, home)
-        con.begin()
-        try:
+        with transaction(con):
             for table in (*DATA_TABLES, "runs"):
                 con.execute(f"DELETE FROM {table} WHERE run_id = ?", [run_id])
-            con.commit()
-        except BaseException:
-            con.rollback()
-            raise
     return run_id
 
 

@@ -3,7 +3,8 @@
 The store is one embedded DuckDB file, ``$AILEAD_HOME/runs.duckdb`` (by default in the user's
 data directory). DuckDB lets one process write a file at a time: a second process that finds the
 file locked retries for a few seconds and then gets a plain "store busy, retry" error. Every
-write happens in one transaction, so a writer killed mid-save leaves the earlier runs intact.
+write happens in one transaction (`transaction`), so a writer killed mid-save leaves the earlier
+runs intact.
 
 The tables carry a schema version. A store written at another version is refused with a message
 that says what to do; it is never read as if it had this version's layout.
@@ -187,15 +188,26 @@ def _ready(con: duckdb.DuckDBPyConnection, path: Path, write: bool) -> bool:
     )
 
 
-def _create(con: duckdb.DuckDBPyConnection) -> None:
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Run the block in one transaction: committed if it ends normally, else rolled back.
+
+    Any exception (KeyboardInterrupt too) rolls back and is raised again, so the store holds all
+    of the block's writes or none of them.
+    """
     con.begin()
     try:
+        yield con
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+
+
+def _create(con: duckdb.DuckDBPyConnection) -> None:
+    with transaction(con):
         for statement in SCHEMA:
             con.execute(statement)
         con.execute(
             "INSERT INTO schema_version VALUES (?, ?, ?)", [SCHEMA_VERSION, __version__, utc_now()]
         )
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
