@@ -65,7 +65,7 @@ def run_parameters(
     bring their own sample matrix (sensitivity, calibration) call it directly. `variables`
     keeps only the named monthly variables (default: all), which saves time and memory.
     """
-    sc, params, levers, n_months = _inputs(scenario, params)
+    sc, params, levers, n_months = simulation_inputs(scenario, params)
     return dataset(sc, params, simulate(params, levers, n_months, on_month), variables)
 
 
@@ -82,7 +82,7 @@ def run_batch(
     (the web explorer batches concurrent requests this way). Runs over different months are
     grouped by their month count. `variables` is passed on as in `run_parameters`.
     """
-    inputs = [_inputs(scenario, params) for scenario, params in jobs]
+    inputs = [simulation_inputs(scenario, params) for scenario, params in jobs]
     results: list[xr.Dataset | None] = [None] * len(inputs)
     by_length: dict[int, list[int]] = {}
     for i, (_sc, _params, _levers, n_months) in enumerate(inputs):
@@ -110,7 +110,7 @@ def run_batch(
     return results  # type: ignore[return-value]
 
 
-def _inputs(scenario, params):
+def simulation_inputs(scenario, params):
     """The scenario, its parameter arrays with its overrides applied, its lever schedules and the
     number of months simulated from the anchor."""
     sc = load_scenario(scenario)
