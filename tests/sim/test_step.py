@@ -39,9 +39,9 @@ def start(preset: str, params: dict):
     return params, levers, n_months, inputs, constants, state
 
 
-unit = st.lists(
-    st.floats(0.0, 1.0), min_size=N * len(UNCERTAIN), max_size=N * len(UNCERTAIN)
-).map(lambda xs: np.array(xs).reshape(N, len(UNCERTAIN)))
+unit = st.lists(st.floats(0.0, 1.0), min_size=N * len(UNCERTAIN), max_size=N * len(UNCERTAIN)).map(
+    lambda xs: np.array(xs).reshape(N, len(UNCERTAIN))
+)
 shares = st.lists(st.floats(0.0, 1.0), min_size=4 * N, max_size=4 * N).map(
     lambda xs: np.array(xs).reshape(2, 2, N) / 2.0  # two stacks' shares sum to at most 1
 )
