@@ -333,6 +333,7 @@ def _wait_for_line(proc, expected):
     assert expected in line, line + proc.stderr.read()
 
 
+@pytest.mark.slow
 def test_two_processes_saving_at_once_both_succeed_or_one_is_told_to_retry(home):
     procs = [_python(SAVE_SCRIPT, home, seed, f"writer-{seed}") for seed in (1, 2)]
     outcomes = [(p.wait(timeout=120), p.stdout.read(), p.stderr.read()) for p in procs]
@@ -368,6 +369,7 @@ def test_a_store_held_by_another_process_gives_a_plain_busy_error(us_lead, home,
     assert [r["name"] for r in store.list_runs(home)] == ["first"]
 
 
+@pytest.mark.slow
 def test_a_writer_killed_mid_save_leaves_earlier_runs_intact_and_the_store_readable(home):
     writer = _python(KILLED_SCRIPT, home)
     try:

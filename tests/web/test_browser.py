@@ -9,6 +9,8 @@ from web_local import CHROMIUM, CHROMIUM_ARGS, local_server
 
 import ailead
 
+pytestmark = pytest.mark.browser
+
 LEAD_MEDIAN = "document.getElementById('chart-lead').data.find(t => t.name?.endsWith('median')).y"
 
 

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 from web_local import free_port, local_server
 
 
@@ -22,6 +23,7 @@ def _engine_processes() -> set[str]:
     return found
 
 
+@pytest.mark.slow
 def test_two_engine_workers_answer_and_stop_with_the_server():
     before = _engine_processes()
     with local_server(workers=2) as base:
@@ -36,6 +38,7 @@ def test_two_engine_workers_answer_and_stop_with_the_server():
     assert not _engine_processes() - before  # no orphaned engine processes
 
 
+@pytest.mark.slow
 def test_a_taken_port_is_refused_with_one_plain_line():
     port = free_port()
     with socket.socket() as holder:
