@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ailead.calibrate.inference import calibrate, shipped_posterior_path
+from ailead.calibrate.inference import calibrate
 from ailead.checks import releases as regression
 from ailead.checks.backtest import (
     CALIBRATED_UNTIL,
@@ -29,6 +29,7 @@ from ailead.checks.backtest import (
     run_backtest,
 )
 from ailead.checks.validate import TABLE_SAMPLES, TABLE_SEED, markdown, validate
+from ailead.inputs.posterior import shipped_posterior_path
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"

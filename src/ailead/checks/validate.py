@@ -3,7 +3,7 @@
 Every check names what its source says, the scenario and month it concerns, how ailead measures
 it (one value per Monte Carlo sample), and a tolerance. ailead's answer is the median and the
 90% range (5th to 95th percentile) over the samples, once with the registry's prior draws and
-once with draws from the calibrated posterior (`ailead.inference.posterior_sample`). A check
+once with draws from the calibrated posterior (`ailead.inputs.posterior.posterior_sample`). A check
 passes when the median lies within the tolerance. A check on a share of samples (the
 probability of an event) passes when that share does.
 
@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from ailead.calibrate.inference import posterior_sample
+from ailead.inputs.posterior import posterior_sample
 from ailead.inputs.registry import load_registry
 from ailead.inputs.scenario import load_scenario
 from ailead.outputs.engine import run_parameters
