@@ -19,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ailead import analysis
 from ailead.analysis.evaluate import check_count
+from ailead.analysis.plots import series
 from ailead.analysis.switches import DEFAULT_LEVELS
 from ailead.cli.core import (
     CAVEAT,
@@ -37,6 +38,7 @@ from ailead.cli.core import (
 from ailead.errors import AileadError
 from ailead.inputs.registry import SWITCHES, load_registry
 from ailead.inputs.scenario import Scenario
+from ailead.outputs.engine import run as run_model
 
 LEVELS_TEXT = ",".join(DEFAULT_LEVELS)
 ScenarioArg = Annotated[
@@ -426,8 +428,14 @@ def plot_cmd(
     """
     overrides = _parse_settings(settings)
     refs = [_scenario(ref, overrides) for ref in scenarios]
+    check_count(samples, "samples", 2)
+    runs = []
     with _bar("scenarios") as on_progress:
-        chart = analysis.plot(refs, metric, out, samples, seed, on_progress)
+        for i, sc in enumerate(refs, start=1):
+            runs.append(run_model(sc, samples=samples, seed=seed))
+            series(runs[-1], metric)  # fail on a bad metric before running the rest
+            on_progress(i, len(refs))
+    chart = analysis.plot(runs, metric, out)
     files = [str(p) for p in chart.paths]
     if fmt is Format.json:
         _echo_json(
