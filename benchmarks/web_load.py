@@ -17,10 +17,15 @@ import asyncio
 import json
 import random
 import statistics
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
-from web_local import CHROMIUM, CHROMIUM_ARGS, local_server
+
+# web_local (the local-server and Chromium harness) lives with the tests
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from web_local import CHROMIUM, CHROMIUM_ARGS, local_server  # noqa: E402
 
 
 class Connection:

@@ -9,10 +9,14 @@ writes the PNG. Needs Debian's chromium (tools/install_chromium.sh) and the test
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
-from web_local import CHROMIUM, CHROMIUM_ARGS, local_server
+
+# web_local (the local-server and Chromium harness) lives with the tests
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from web_local import CHROMIUM, CHROMIUM_ARGS, local_server  # noqa: E402
 
 
 def main() -> None:

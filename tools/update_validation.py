@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ailead.calibrate.inference import calibrate, shipped_posterior_path
+from ailead.calibrate.inference import calibrate
 from ailead.checks import releases as regression
 from ailead.checks.backtest import (
     CALIBRATED_UNTIL,
@@ -36,6 +36,7 @@ from ailead.checks.validate import (
     targets_markdown,
     validate,
 )
+from ailead.inputs.posterior import shipped_posterior_path
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"

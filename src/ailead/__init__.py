@@ -3,14 +3,45 @@
 >>> import ailead
 >>> ds = ailead.run("us-lead", samples=1000, seed=1)   # an xarray.Dataset
 >>> ailead.summarize(ds)["lead_months"]["p50"]
+
+The names below are imported on first use (PEP 562): `import ailead`, and so the `ailead`
+command, starts without the numerical stack, which `ailead.run` and the others then load.
 """
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from ailead._version import __version__
 from ailead.errors import AileadError
-from ailead.inputs.registry import load_registry
-from ailead.inputs.scenario import Scenario, load_scenario, presets
-from ailead.outputs.engine import run
-from ailead.outputs.summary import summarize
+
+if TYPE_CHECKING:
+    from ailead.inputs.registry import load_registry
+    from ailead.inputs.scenario import Scenario, load_scenario, presets
+    from ailead.outputs.engine import run
+    from ailead.outputs.summary import summarize
+
+_DEFINED_IN = {
+    "load_registry": "ailead.inputs.registry",
+    "Scenario": "ailead.inputs.scenario",
+    "load_scenario": "ailead.inputs.scenario",
+    "presets": "ailead.inputs.scenario",
+    "run": "ailead.outputs.engine",
+    "summarize": "ailead.outputs.summary",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """A public name from the module that defines it, imported on first use."""
+    if name not in _DEFINED_IN:
+        raise AttributeError(f"module 'ailead' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_DEFINED_IN[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_DEFINED_IN))
+
 
 __all__ = [
     "AileadError",

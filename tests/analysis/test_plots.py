@@ -1,4 +1,4 @@
-"""Fan charts: bands from the runs, several scenarios overlaid, PNG and SVG."""
+"""Fan charts: bands from the runs, several runs overlaid, PNG and SVG."""
 
 import numpy as np
 import pytest
@@ -11,7 +11,8 @@ from ailead.errors import AileadError
 @pytest.fixture(scope="module")
 def chart(tmp_path_factory):
     out = tmp_path_factory.mktemp("fan") / "lead.svg"
-    return plot(["status-quo", "us-lead"], "lead_months", out, samples=32, seed=1)
+    runs = [ailead.run(name, samples=32, seed=1) for name in ("status-quo", "us-lead")]
+    return plot(runs, "lead_months", out)
 
 
 def test_fan_chart_is_written_as_png_and_svg(chart):
@@ -37,22 +38,33 @@ def test_bands_are_ordered_and_match_the_runs(chart):
 
 
 def test_bloc_series_are_named_with_the_bloc(tmp_path):
-    chart = plot(["catch-up"], "capability_cn", tmp_path / "cap", samples=8)
+    chart = plot({"catch-up": ailead.run("catch-up", samples=8)}, "capability_cn", tmp_path / "cap")
     assert (chart.data["p50"].diff().dropna() >= -1e-9).all()  # capability is best-so-far
 
 
+def test_runs_of_one_scenario_are_told_apart(tmp_path):
+    runs = [ailead.run("status-quo", samples=4, seed=seed) for seed in (0, 1)]
+    chart = plot(runs, "lead_months", tmp_path / "x")
+    assert list(dict.fromkeys(chart.data["scenario"])) == ["status-quo", "status-quo#2"]
+
+
 @pytest.mark.parametrize(
-    ("kwargs", "message"),
+    ("runs", "metric", "message"),
     [
         (
-            {"metric": "lead"},
+            [("status-quo", 4)],
+            "lead",
             "metric: value 'lead' is not a monthly series; allowed: .*lead_months",
         ),
-        ({"samples": 1}, "samples: value 1 is not allowed; allowed: an integer >= 2"),
-        ({"scenarios": []}, "scenarios: give one or more"),
+        (
+            [("status-quo", 1)],
+            "lead_months",
+            "samples: value 1 is not allowed; allowed: an integer >= 2",
+        ),
+        ([], "lead_months", "runs: give one or more"),
     ],
 )
-def test_bad_plot_requests_fail_plainly(kwargs, message, tmp_path):
-    args = {"scenarios": ["status-quo"], "out": tmp_path / "x", "samples": 4, **kwargs}
+def test_bad_plot_requests_fail_plainly(runs, metric, message, tmp_path):
+    runs = [ailead.run(name, samples=n) for name, n in runs]
     with pytest.raises(AileadError, match=message):
-        plot(**args)
+        plot(runs, metric, tmp_path / "x")

@@ -11,11 +11,8 @@ from ailead.calibrate.inference import (
     CALIBRATION_SCENARIO,
     calibrate,
     informed_parameters,
-    posterior_sample,
-    read_posterior,
     registry_prior,
     select_observations,
-    shipped_posterior_path,
     stale_reason,
 )
 from ailead.calibrate.smc import (
@@ -24,6 +21,11 @@ from ailead.calibrate.smc import (
     normalise,
     smc,
     systematic_resample,
+)
+from ailead.inputs.posterior import (
+    posterior_sample,
+    read_posterior,
+    shipped_posterior_path,
     weighted_quantiles,
 )
 from ailead.inputs.scenario import load_scenario

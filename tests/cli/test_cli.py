@@ -3,10 +3,15 @@
 import json
 
 import pytest
+import typer
 from cli_helpers import invoke, ok
 
 from ailead import __version__, load_registry
-from ailead.cli import core
+from ailead.analysis.sensitivity import METHODS
+from ailead.analysis.switches import DEFAULT_LEVELS
+from ailead.cli import analysis as cli_analysis
+from ailead.cli import app, core
+from ailead.cli import runs as cli_runs
 from ailead.outputs.summary import FRONTS
 
 HEADLINE = ("lead_months", "compute_ratio", "capability_us", "capability_cn")
@@ -232,3 +237,18 @@ def test_run_saves_to_the_store_and_exports_without_overwriting(tmp_path, monkey
     taken = invoke("run", "us-lead", "--save", "--name", "first")
     assert taken.exit_code == 2 and "Traceback" not in taken.output
     assert invoke("run", "us-lead", "--name", "x").exit_code == 2
+
+
+def test_help_lists_every_command_with_its_help():
+    text = " ".join(ok("--help").stdout.split())
+    commands = typer.main.get_command(app).commands
+    assert len(commands) == 16
+    for name, command in commands.items():
+        first_words = " ".join(command.help.split()[:3])
+        assert f"{name} {first_words}" in text
+
+
+def test_the_cli_offers_the_analysis_choices():
+    """The CLI spells them out, so that it starts without importing the analysis."""
+    assert ",".join(DEFAULT_LEVELS) == cli_analysis.LEVELS_TEXT
+    assert tuple(cli_runs.Method) == METHODS

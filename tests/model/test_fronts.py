@@ -7,10 +7,11 @@ from hypothesis import strategies as st
 
 import ailead
 from ailead.inputs.registry import load_registry
+from ailead.inputs.scenario import VerdictRule
 from ailead.model import adoption, feedback, markets, resilience, responses, security
 from ailead.outputs.engine import run_parameters
 from ailead.outputs.summary import outcome_probabilities
-from ailead.outputs.verdict import OUTCOMES, VerdictRule, classify
+from ailead.outputs.verdict import OUTCOMES, classify
 
 REGISTRY = load_registry()
 

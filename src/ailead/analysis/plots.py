@@ -2,28 +2,29 @@
 of sensitivity indices and the policy trade-off curve. Each is written as PNG and SVG.
 
 Figures are built with `matplotlib.figure.Figure` directly (the Agg canvas), so nothing touches
-pyplot's global state or needs a display.
+pyplot's global state or needs a display; matplotlib is imported only when a chart is drawn. The
+charts take results (runs, tables) and run nothing themselves.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import xarray as xr
-from matplotlib import colormaps
-from matplotlib.figure import Figure
 
-from ailead.analysis.evaluate import Progress, check_count
+from ailead.analysis.evaluate import check_count
 from ailead.analysis.optimize import PolicySearch
 from ailead.analysis.sensitivity import RANK_BY
 from ailead.errors import AileadError
 from ailead.inputs.registry import SWITCHES
-from ailead.inputs.scenario import Scenario, load_scenario
-from ailead.outputs.engine import run
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 BANDS = {"p5": 0.05, "p25": 0.25, "p50": 0.5, "p75": 0.75, "p95": 0.95}
 CAVEAT = "Under these assumptions; not a forecast."
@@ -85,29 +86,24 @@ def fan_bands(results: dict[str, xr.Dataset], metric: str) -> pd.DataFrame:
 
 
 def plot(
-    scenarios: Sequence[str | Scenario | dict],
+    runs: Mapping[str, xr.Dataset] | Sequence[xr.Dataset],
     metric: str = "lead_months",
     out: str | Path = "fan",
-    samples: int = 1000,
-    seed: int = 0,
-    on_progress: Progress | None = None,
 ) -> Chart:
-    """Fan charts of `metric` for several scenarios overlaid: median, 50% and 90% bands.
+    """Fan charts of `metric` for several runs overlaid: median, 50% and 90% bands.
 
-    Every scenario runs on the same draws (same seed). Writes `out`.png and `out`.svg.
+    `runs` are results of `ailead.run` (two or more samples each), by name or in a sequence
+    named by their scenarios; run them with one seed to compare them on the same draws. Writes
+    `out`.png and `out`.svg.
     """
-    if not scenarios:
-        raise AileadError("scenarios: give one or more presets or scenario files")
-    check_count(samples, "samples", 2)
-    check_count(seed, "seed", 0)
-    results: dict[str, xr.Dataset] = {}
-    for i, ref in enumerate(scenarios, start=1):
-        sc = load_scenario(ref)
-        ds = run(sc, samples=samples, seed=seed)
-        series(ds, metric)  # fail on a bad metric before running the rest
-        results[sc.name if sc.name not in results else f"{sc.name}#{i}"] = ds
-        if on_progress is not None:
-            on_progress(i, len(scenarios))
+    from matplotlib.figure import Figure
+
+    results = _named(runs)
+    if not results:
+        raise AileadError("runs: give one or more results of ailead.run")
+    for ds in results.values():
+        check_count(ds.sizes["sample"], "samples", 2)
+        series(ds, metric)
     bands = fan_bands(results, metric)
     first = next(iter(results.values()))
     unit = series(first, metric).attrs.get("units", "")
@@ -122,6 +118,8 @@ def plot(
     for target in {ds.attrs["target"] for ds in results.values()}:
         ax.axvline(pd.Timestamp(target), color="0.3", ls=":", lw=1)
     ax.set_ylabel(f"{metric} [{unit}]" if unit else metric)
+    samples = _distinct(ds.sizes["sample"] for ds in results.values())
+    seed = _distinct(ds.attrs["seed"] for ds in results.values())
     ax.set_title(f"{metric}: median, 50% and 90% bands ({samples} samples, seed {seed})")
     ax.legend(loc="best", fontsize="small")
     ax.grid(alpha=0.3)
@@ -129,13 +127,33 @@ def plot(
     return Chart(_save(fig, out), bands)
 
 
+def _named(runs: Mapping[str, xr.Dataset] | Sequence[xr.Dataset]) -> dict[str, xr.Dataset]:
+    """Runs by name: a sequence is named by scenario, a repeated name as NAME#position."""
+    if isinstance(runs, Mapping):
+        return dict(runs)
+    named: dict[str, xr.Dataset] = {}
+    for i, ds in enumerate(runs, start=1):
+        name = ds.attrs["scenario"]
+        named[name if name not in named else f"{name}#{i}"] = ds
+    return named
+
+
+def _distinct(values: Iterable[object]) -> str:
+    """The values, each once, in order of appearance."""
+    return ", ".join(str(v) for v in dict.fromkeys(values))
+
+
 def _colors(n: int) -> list:
+    from matplotlib import colormaps
+
     cmap = colormaps["tab10"]
     return [cmap(i % 10) for i in range(n)]
 
 
 def plot_switch_heatmap(table: pd.DataFrame, out: str | Path, value: str = "lead_p50") -> Chart:
     """Heat map of a switch-table column: one panel per distillation level, compute x access."""
+    from matplotlib.figure import Figure
+
     if value not in table.columns:
         raise AileadError(
             f"value: unknown column {value!r}; allowed: "
@@ -178,6 +196,8 @@ def plot_switch_heatmap(table: pd.DataFrame, out: str | Path, value: str = "lead
 
 def plot_tornado(table: pd.DataFrame, out: str | Path, top: int = 15) -> Chart:
     """Tornado chart of a sensitivity table: the `top` most influential inputs, with intervals."""
+    from matplotlib.figure import Figure
+
     method = table.attrs.get("method") or next(
         (m for m, col in RANK_BY.items() if col in table.columns), None
     )
@@ -214,6 +234,8 @@ def plot_tornado(table: pd.DataFrame, out: str | Path, top: int = 15) -> Chart:
 
 def plot_tradeoff(search: PolicySearch, out: str | Path) -> Chart:
     """Cost against probability for every cell, the Pareto front and the chosen settings."""
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(7, 4.5))
     ax = fig.add_subplot()
     cells, front = search.table, search.pareto

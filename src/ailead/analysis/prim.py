@@ -27,7 +27,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ailead.errors import AileadError
 
@@ -124,6 +123,8 @@ def quasi_p_values(
     density of the box with restriction j removed. A small qp_j means restriction j raises the
     density by more than chance would.
     """
+    from scipy import stats
+
     inside = _outside_only(x, lower, upper)
     n_in = ((x >= lower) & (x <= upper)).all(axis=1)
     k, n = int(y[n_in].sum()), int(n_in.sum())

@@ -27,12 +27,6 @@ from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
-from SALib.analyze import delta as delta_analyze
-from SALib.analyze import morris as morris_analyze
-from SALib.analyze import sobol as sobol_analyze
-from SALib.sample import latin as latin_sample
-from SALib.sample import morris as morris_sample
-from SALib.sample import sobol as sobol_sample
 from threadpoolctl import threadpool_limits
 
 from ailead.analysis.evaluate import CHUNK, Progress, check_count, check_metric, evaluate
@@ -61,6 +55,10 @@ def check_method(method: str) -> str:
 
 def design(problem: dict, method: str, samples: int, seed: int) -> np.ndarray:
     """The SALib input matrix for `method` with `samples` base samples (trajectories for morris)."""
+    from SALib.sample import latin as latin_sample
+    from SALib.sample import morris as morris_sample
+    from SALib.sample import sobol as sobol_sample
+
     check_method(method)
     check_count(samples, "samples", 2)
     if method == "sobol":
@@ -82,6 +80,10 @@ def analyse(problem: dict, method: str, x: np.ndarray, y: np.ndarray, seed: int)
 
     SALib gets a copy of `problem` (it adds keys to the mapping it is given).
     """
+    from SALib.analyze import delta as delta_analyze
+    from SALib.analyze import morris as morris_analyze
+    from SALib.analyze import sobol as sobol_analyze
+
     if not np.isfinite(y).all():
         raise AileadError(
             f"output: {int((~np.isfinite(y)).sum())} of {len(y)} model runs gave no finite value"

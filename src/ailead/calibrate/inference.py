@@ -19,7 +19,8 @@ The model is run from the anchor (2025-01) under today's policies (`status-quo`;
 shares that path until the policy start), so the observations it can see are those of 2025 and
 the installed compute at the end of 2024. The result is a weighted particle file (CSV, one row
 per particle, a `weight` column, one column per calibrated parameter and the particle's
-log-likelihood); `posterior_sample(n, seed)` draws parameter sets from it.
+log-likelihood); `ailead.inputs.posterior.posterior_sample(n, seed)` draws parameter sets
+from it.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -38,8 +38,9 @@ from ailead._version import __version__
 from ailead.calibrate.observations import load_observations, model_values, on_scale
 from ailead.calibrate.observations import total_sd as observation_sd
 from ailead.calibrate.smc import SMCResult, gaussian_log_likelihood, smc
-from ailead.calibrate.smc import weighted_quantiles as wq
 from ailead.errors import AileadError
+from ailead.inputs.posterior import read_posterior
+from ailead.inputs.posterior import weighted_quantiles as wq
 from ailead.inputs.registry import Distribution, load_registry
 from ailead.inputs.scenario import Scenario, load_scenario
 from ailead.outputs.engine import run_parameters
@@ -53,11 +54,6 @@ CALIBRATION_SCENARIO = {
 }
 LIKELIHOOD = "Gaussian on log10 (quantities) or linear (ECI, months); sd^2 = obs^2 + discrepancy^2"
 CHECKED_PARTICLES = 16  # particles whose stored log-likelihood `stale_reason` recomputes
-
-
-def shipped_posterior_path() -> Path:
-    """The calibrated parameter set shipped with ailead."""
-    return Path(str(resources.files("ailead").joinpath("data/posterior.csv")))
 
 
 @dataclass(frozen=True, eq=False)
@@ -323,79 +319,6 @@ def calibrate(
     except ValueError as exc:
         raise AileadError(f"calibrate: {exc}") from None
     return Calibration(sc, prior, result, obs, seed)
-
-
-def read_posterior(path: str | Path | None = None) -> tuple[dict[str, str], pd.DataFrame]:
-    """The metadata and particles of a posterior file (the shipped one by default)."""
-    where = Path(path) if path is not None else shipped_posterior_path()
-    try:
-        lines = where.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise AileadError(f"posterior file {where}: cannot be read ({exc.strerror})") from None
-    meta = {}
-    for line in lines:
-        if not line.startswith("#"):
-            break
-        key, sep, value = line[1:].partition(":")
-        if sep:
-            meta[key.strip()] = value.strip()
-    try:
-        frame = pd.read_csv(where, comment="#")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError):
-        frame = pd.DataFrame()
-    if "weight" not in frame.columns or frame.empty:
-        raise AileadError(
-            f"posterior file {where}: no particles with a 'weight' column; "
-            "write one with `ailead calibrate --out FILE`"
-        )
-    weights = frame["weight"].to_numpy(float)
-    if not (np.all(np.isfinite(weights)) and np.all(weights >= 0) and weights.sum() > 0):
-        raise AileadError(f"posterior file {where}: weights must be non-negative, not all zero")
-    return meta, frame
-
-
-def posterior_sample(n: int, seed: int = 0, path: str | Path | None = None):
-    """n parameter sets drawn from the calibrated posterior (the shipped file by default).
-
-    Particles are drawn independently with probability proportional to their weights (inverse
-    CDF of seeded uniforms, so the first k of n draws equal a draw of k, as in
-    `Registry.sample`); parameters the file does not hold take the registry's draws
-    (`Registry.sample(n, seed)`), so new or uninformed parameters keep their prior. Returns one
-    array of length n per registry parameter, like `Registry.sample`.
-    """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise AileadError(f"samples: value {n!r} is not allowed; allowed: an integer >= 1")
-    registry = load_registry()
-    meta, frame = read_posterior(path)
-    names = [c for c in frame.columns if c not in ("weight", "log_likelihood")]
-    unknown = [c for c in names if c not in registry.parameters]
-    if unknown:
-        raise AileadError(
-            f"posterior file {path or shipped_posterior_path()}: parameter {unknown[0]!r} is "
-            "not in the registry; recalibrate with `ailead calibrate`"
-        )
-    cdf = np.cumsum(frame["weight"].to_numpy(float))
-    idx = np.searchsorted(cdf / cdf[-1], np.random.default_rng(seed).random(n), side="right")
-    idx = np.minimum(idx, len(cdf) - 1)
-    out = registry.sample(n, seed)
-    for name in names:
-        out[name] = frame[name].to_numpy(float)[idx]
-    return out
-
-
-def posterior_parameters(n: int, seed: int = 0, path: str | Path | None = None):
-    """What `calibration: posterior` runs on: n = 1 gives each calibrated parameter's weighted
-    posterior median (the others at their registry defaults, as a one-sample run is);
-    n >= 2 gives `posterior_sample(n, seed)`."""
-    if n != 1:
-        return posterior_sample(n, seed, path)
-    _, frame = read_posterior(path)
-    out = load_registry().sample(1, seed)
-    weights = frame["weight"].to_numpy(float)
-    for name in frame.columns:
-        if name in out:
-            out[name] = np.atleast_1d(wq(frame[name].to_numpy(float), weights, [0.5]))
-    return out
 
 
 def stale_reason(path: str | Path | None = None) -> str | None:

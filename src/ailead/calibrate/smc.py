@@ -53,14 +53,6 @@ def effective_sample_size(weights: np.ndarray) -> float:
     return float(weights.sum() ** 2 / np.sum(weights**2))
 
 
-def weighted_quantiles(values: np.ndarray, weights: np.ndarray, qs) -> np.ndarray:
-    """Quantiles of a weighted sample (inverse of the weighted empirical CDF, midpoint rule)."""
-    order = np.argsort(values)
-    v, w = values[order], weights[order] / weights.sum()
-    cdf = np.cumsum(w) - 0.5 * w
-    return np.interp(qs, cdf, v)
-
-
 def systematic_resample(weights: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
     """Indices of n draws by systematic resampling (one uniform, n evenly spaced points)."""
     positions = (rng.random() + np.arange(n)) / n

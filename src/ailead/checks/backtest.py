@@ -28,8 +28,8 @@ import pandas as pd
 from ailead.calibrate.eci_scale import eci_models, fit_eci_scale
 from ailead.calibrate.inference import Calibration, Prior, calibrate, registry_prior
 from ailead.calibrate.observations import SERIES, load_observations, model_values, on_scale
-from ailead.calibrate.smc import weighted_quantiles
 from ailead.errors import AileadError
+from ailead.inputs.posterior import weighted_quantiles
 from ailead.inputs.registry import Distribution, load_registry
 from ailead.inputs.scenario import load_scenario
 from ailead.outputs.engine import run_parameters

@@ -4,7 +4,7 @@ Every check names what its source says, the scenario and month it concerns, how 
 it (one value per Monte Carlo sample, `ailead.checks.measures`), and a tolerance. ailead's answer
 is the median and the 90% range (5th to 95th percentile) over the samples, once with the
 registry's prior draws and once with draws from the calibrated posterior
-(`ailead.calibrate.inference.posterior_sample`). A check passes when the median lies within the
+(`ailead.inputs.posterior.posterior_sample`). A check passes when the median lies within the
 tolerance. A check on a share of samples (the probability of an event) passes when that share
 does.
 
@@ -23,7 +23,6 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from ailead.calibrate.inference import posterior_sample
 from ailead.checks.measures import (
     Measure,
     at,
@@ -36,6 +35,7 @@ from ailead.checks.measures import (
     share_of_total,
     year_reached,
 )
+from ailead.inputs.posterior import posterior_sample
 from ailead.inputs.registry import load_registry
 from ailead.inputs.scenario import load_scenario
 from ailead.outputs.engine import run, run_parameters

@@ -2,6 +2,7 @@
 
 Each is a thin layer over the function of the same name in `ailead.analysis`: it resolves the
 scenario, drives a progress bar on stderr and formats the result as a table, JSON or CSV.
+`ailead.analysis` is imported inside each command (see `ailead.cli.core`).
 """
 
 from __future__ import annotations
@@ -10,16 +11,12 @@ import math
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ailead import analysis
-from ailead.analysis.evaluate import check_count
-from ailead.analysis.switches import DEFAULT_LEVELS
 from ailead.cli.core import (
     CAVEAT,
     Format,
@@ -35,10 +32,13 @@ from ailead.cli.core import (
     _table,
 )
 from ailead.errors import AileadError
-from ailead.inputs.registry import SWITCHES, load_registry
-from ailead.inputs.scenario import Scenario
 
-LEVELS_TEXT = ",".join(DEFAULT_LEVELS)
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ailead.inputs.scenario import Scenario
+
+LEVELS_TEXT = "off,status-quo,strong"  # ailead.analysis.switches.DEFAULT_LEVELS (a test checks)
 ScenarioArg = Annotated[
     str, typer.Argument(help="A preset name or a scenario YAML file.", show_default=True)
 ]
@@ -77,6 +77,8 @@ def _bar(label: str) -> Iterator[Callable[[int, int], None]]:
 
 def _grid_scenario(ref: str, settings: list[str] | None) -> Scenario:
     """The scenario for a switch grid: --set may fix parameters, not the switches it varies."""
+    from ailead.inputs.registry import SWITCHES
+
     parsed = _parse_settings(settings)
     for name in parsed:
         if name in SWITCHES:
@@ -164,11 +166,13 @@ def switches_cmd(
     verdict; below it, each switch's main effect and the two-way interactions (ANOVA
     decomposition of the cell medians). csv: the cells only.
     """
+    from ailead.analysis import plot_switch_heatmap, switch_effects, switches
+
     sc = _grid_scenario(scenario, settings)
     with _bar(f"{sc.name}: switch cells") as on_progress:
-        table = analysis.switches(sc, samples, seed, _levels(levels), on_progress)
-    effects = analysis.switch_effects(table)
-    files = [str(p) for p in analysis.plot_switch_heatmap(table, heatmap).paths] if heatmap else []
+        table = switches(sc, samples, seed, _levels(levels), on_progress)
+    effects = switch_effects(table)
+    files = [str(p) for p in plot_switch_heatmap(table, heatmap).paths] if heatmap else []
     if fmt is Format.json:
         _echo_json(
             {
@@ -239,11 +243,14 @@ def sensitivity_cmd(
     Inputs are drawn from the registry distributions (independently). Ranked by ST (sobol),
     mu_star (morris) or delta; intervals are 95% bootstrap half-widths.
     """
+    from ailead.analysis import plot_tornado, sensitivity
+    from ailead.analysis.evaluate import check_count
+
     check_count(top, "--top")
     sc = _scenario(scenario, _parse_settings(settings))
     with _bar(f"{sc.name}: {method} runs") as on_progress:
-        table = analysis.sensitivity(sc, output, method, samples, seed, _groups(group), on_progress)
-    files = [str(p) for p in analysis.plot_tornado(table, chart, top).paths] if chart else []
+        table = sensitivity(sc, output, method, samples, seed, _groups(group), on_progress)
+    files = [str(p) for p in plot_tornado(table, chart, top).paths] if chart else []
     if fmt is Format.json:
         rows = [
             {"name": name, **row} for name, row in _plain(table.to_dict(orient="index")).items()
@@ -305,9 +312,12 @@ def discover_cmd(
     cases; qp = quasi-p-value of each restriction (small: not explained by chance). csv: the
     box, one row per restricted parameter.
     """
+    from ailead.analysis import discover
+    from ailead.inputs.registry import load_registry
+
     sc = _scenario(scenario, _parse_settings(settings))
     with _bar(f"{sc.name}: samples") as on_progress:
-        found = analysis.discover(
+        found = discover(
             sc, where, samples, seed, alpha, min_mass, threshold, paste, max_p, on_progress
         )
     data = found.to_dict()
@@ -365,10 +375,13 @@ def optimize_cmd(
     Costs are the registry's stylised policy costs (`policy_costs`). Shows the choice and the
     trade-off curve (settings no other beats on both cost and probability). csv: every cell.
     """
+    from ailead.analysis import optimize, plot_tradeoff
+    from ailead.inputs.registry import SWITCHES
+
     sc = _grid_scenario(scenario, settings)
     with _bar(f"{sc.name}: switch cells") as on_progress:
-        search = analysis.optimize(sc, target, samples, seed, _levels(levels), on_progress)
-    files = [str(p) for p in analysis.plot_tradeoff(search, chart).paths] if chart else []
+        search = optimize(sc, target, samples, seed, _levels(levels), on_progress)
+    files = [str(p) for p in plot_tradeoff(search, chart).paths] if chart else []
     if fmt is Format.json:
         _echo_json({**_plain(search.to_dict()), "files": files})
         return
@@ -424,10 +437,21 @@ def plot_cmd(
 
     The same seed gives every scenario the same draws. json and csv: the bands per month.
     """
+    from ailead.analysis import plot
+    from ailead.analysis.evaluate import check_count
+    from ailead.analysis.plots import series
+    from ailead.outputs.engine import run as run_model
+
     overrides = _parse_settings(settings)
     refs = [_scenario(ref, overrides) for ref in scenarios]
+    check_count(samples, "samples", 2)
+    runs = []
     with _bar("scenarios") as on_progress:
-        chart = analysis.plot(refs, metric, out, samples, seed, on_progress)
+        for i, sc in enumerate(refs, start=1):
+            runs.append(run_model(sc, samples=samples, seed=seed))
+            series(runs[-1], metric)  # fail on a bad metric before running the rest
+            on_progress(i, len(refs))
+    chart = plot(runs, metric, out)
     files = [str(p) for p in chart.paths]
     if fmt is Format.json:
         _echo_json(

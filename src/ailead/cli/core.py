@@ -3,6 +3,9 @@
 A thin layer over the library: it parses options, calls `ailead.run` and the summaries, and
 formats the results as a table, JSON or CSV. Results go to stdout; progress and errors go to
 stderr. Bad input (an `AileadError`) prints one line `error: ...` and exits with status 2.
+
+Every `ailead` module but the version and the errors is imported inside the command that needs
+it, so that `ailead --help` and a bad option answer without loading the numerical stack.
 """
 
 from __future__ import annotations
@@ -15,9 +18,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich import box
 from rich.console import Console
@@ -25,15 +27,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from ailead import store
 from ailead._version import __version__
 from ailead.errors import AileadError
-from ailead.inputs.registry import LEVELS, SWITCHES, load_registry
-from ailead.inputs.scenario import Scenario, load_scenario, presets
-from ailead.outputs import export
-from ailead.outputs.engine import run as run_model
-from ailead.outputs.summary import FRONTS, UNITS, monthly_medians, outcome_probabilities, summarize
-from ailead.outputs.verdict import OUTCOMES
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ailead.inputs.scenario import Scenario
 
 CAVEAT = "Results under these assumptions; not a forecast."
 PROGRESS_WORK = 1_000_000  # samples x months: about a second at the measured ~1.2M per second
@@ -99,6 +99,8 @@ def _parse_settings(settings: list[str] | None) -> dict[str, str]:
 
 
 def _scenario(ref: str, settings: dict[str, str]) -> Scenario:
+    from ailead.inputs.scenario import load_scenario
+
     sc = load_scenario(ref)
     return sc.with_overrides(settings) if settings else sc
 
@@ -117,6 +119,10 @@ def _progress(label: str, samples: int, months: int) -> Iterator[Callable[[int],
 
 def _simulate(sc: Scenario, samples: int, seed: int) -> dict[str, Any]:
     """Run a scenario; return its summary at the target and its description as plain data."""
+    from ailead.inputs.registry import SWITCHES
+    from ailead.outputs.engine import run as run_model
+    from ailead.outputs.summary import outcome_probabilities, summarize
+
     with _progress(sc.name, samples, sc.month(sc.end) + 1) as on_month:
         ds = run_model(sc, samples=samples, seed=seed, on_month=on_month)
     info = {"target": sc.target, "switches": {s: sc.switches[s] for s in SWITCHES}}
@@ -128,6 +134,8 @@ def _simulate(sc: Scenario, samples: int, seed: int) -> dict[str, Any]:
 
 def _summary_frame(summary: dict[str, Any]) -> pd.DataFrame:
     """Metrics as rows of p5, p50, p95, then a row P(class) per verdict class (in p50 only)."""
+    import pandas as pd
+
     metrics = pd.DataFrame({k: v for k, v in summary.items() if k != "outcome"}).T
     verdict = pd.DataFrame(
         {"p50": list(summary["outcome"].values())},
@@ -144,6 +152,8 @@ def _finite(value: Any) -> Any:
 
 
 def _switch_text(sc: Scenario) -> str:
+    from ailead.inputs.registry import LEVELS, SWITCHES
+
     names = {v: k for k, v in LEVELS.items()}
     text = ", ".join(f"{s}={names.get(sc.switches[s], sc.switches[s])}" for s in SWITCHES)
     extra = ", ".join(f"{k}={v:g}" for k, v in sc.parameters.items())
@@ -236,18 +246,23 @@ def run_cmd(
 
     json: the same as one object. csv: monthly medians of every series, one row per month.
     """
+    from ailead.outputs.export import check_export_path, export
+    from ailead.outputs.summary import FRONTS, UNITS, monthly_medians
+    from ailead.outputs.verdict import OUTCOMES
+    from ailead.store import check_name, save_run
+
     if name is not None and not save:
         raise AileadError("--name: give --save too; a name labels a saved run")
-    store.check_name(name)
+    check_name(name)
     if out is not None:
-        export.check_export_path(out)
+        check_export_path(out)
     res = _simulate(_scenario(scenario, _parse_settings(settings)), samples, seed)
     sc, info = res["sc"], res["info"]
     if save:
-        run_id = store.save_run(res["ds"], name=name)
+        run_id = save_run(res["ds"], name=name)
         print(f"saved run {run_id}" + (f" as {name}" if name else ""), file=sys.stderr)
     if out is not None:
-        print(f"wrote {export.export(res['ds'], out)}", file=sys.stderr)
+        print(f"wrote {export(res['ds'], out)}", file=sys.stderr)
     if fmt is Format.json:
         _echo_json({"scenario": sc.name, "samples": samples, "seed": seed, **info})
         return
@@ -286,6 +301,11 @@ def compare(
 
     csv: one row per scenario and metric, with p5, p50 and p95.
     """
+    import pandas as pd
+
+    from ailead.outputs.summary import FRONTS, UNITS
+    from ailead.outputs.verdict import OUTCOMES
+
     if len(scenarios) < 2:
         raise AileadError("compare: give two or more scenarios, e.g. status-quo us-lead")
     overrides = _parse_settings(settings)
@@ -322,6 +342,8 @@ def compare(
 @_fails_plainly
 def scenarios_cmd(fmt: ListFormatOpt = ListFormat.table) -> None:
     """List the preset scenarios with their descriptions."""
+    from ailead.inputs.scenario import presets
+
     found = presets()
     if fmt is ListFormat.json:
         _echo_json(found)
@@ -335,6 +357,8 @@ def scenarios_cmd(fmt: ListFormatOpt = ListFormat.table) -> None:
 
 def _param_info(name: str, full: bool = False) -> dict[str, Any]:
     """A parameter as plain data: the list's columns, or (full) everything with its citation."""
+    from ailead.inputs.registry import load_registry
+
     registry = load_registry()
     p = registry.get(name, "params")
     src = registry.sources[p.source.ref] if p.source else None
@@ -372,6 +396,8 @@ def params(
     fmt: ListFormatOpt = ListFormat.table,
 ) -> None:
     """List the model's parameters, or show one in full with its source."""
+    from ailead.inputs.registry import load_registry
+
     if name is not None:
         info = _param_info(name, full=True)
         if fmt is ListFormat.json:

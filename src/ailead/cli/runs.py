@@ -1,7 +1,8 @@
 """CLI commands for saved runs (`ailead runs ...`) and for reports (`ailead report ...`).
 
 The run store lives in $AILEAD_HOME/runs.duckdb (by default in the user's data directory);
-`ailead run ... --save` adds runs to it.
+`ailead run ... --save` adds runs to it. The store and the report are imported inside each
+command (see `ailead.cli.core`).
 """
 
 from __future__ import annotations
@@ -17,9 +18,6 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
-from ailead import store
-from ailead.analysis import sensitivity as rank
-from ailead.analysis.sensitivity import METHODS
 from ailead.cli.core import (
     CAVEAT,
     ListFormat,
@@ -37,7 +35,6 @@ from ailead.cli.core import (
     _switch_text,
     _table,
 )
-from ailead.store.schema import store_path
 
 runs_app = typer.Typer(
     help="Saved runs in the run store ($AILEAD_HOME/runs.duckdb): list, show, diff, export, "
@@ -49,7 +46,8 @@ RunArg = Annotated[
 ]
 
 
-Method = StrEnum("Method", {m: m for m in METHODS})  # the sensitivity methods of ailead.analysis
+# the sensitivity methods of ailead.analysis (sensitivity.METHODS; a test checks they agree)
+Method = StrEnum("Method", {m: m for m in ("sobol", "morris", "delta")})
 
 
 def _plain(value: Any) -> Any:
@@ -78,7 +76,10 @@ def _output_text(q: dict[str, float | None] | None, samples: int) -> str:
 @_fails_plainly
 def list_cmd(fmt: ListFormatOpt = ListFormat.table) -> None:
     """List the saved runs, oldest first, with the median lead at each run's target."""
-    runs = store.list_runs()
+    from ailead.store import list_runs
+    from ailead.store.schema import store_path
+
+    runs = list_runs()
     if fmt is ListFormat.json:
         _echo_json(_plain(runs))
         return
@@ -98,11 +99,13 @@ def list_cmd(fmt: ListFormatOpt = ListFormat.table) -> None:
 @_fails_plainly
 def show_cmd(run: RunArg, fmt: ListFormatOpt = ListFormat.table) -> None:
     """Show a saved run: its inputs, and every output at the target month (p5, p50, p95)."""
-    stored = store.load_run(run)
-    outputs = store.target_summary(stored)
+    from ailead.store import load_run, run_inputs, target_summary
+
+    stored = load_run(run)
+    outputs = target_summary(stored)
     info = {k: v for k, v in stored.info.items() if k != "scenario_json"}
     if fmt is ListFormat.json:
-        _echo_json(_plain({"info": info, "inputs": store.run_inputs(stored), "outputs": outputs}))
+        _echo_json(_plain({"info": info, "inputs": run_inputs(stored), "outputs": outputs}))
         return
     samples = info["samples"]
     cols = {"value": "p50"} if samples == 1 else {q: q for q in ("p5", "p50", "p95")}
@@ -128,7 +131,9 @@ def show_cmd(run: RunArg, fmt: ListFormatOpt = ListFormat.table) -> None:
 @_fails_plainly
 def diff_cmd(a: RunArg, b: RunArg, fmt: ListFormatOpt = ListFormat.table) -> None:
     """Show what differs between two saved runs: inputs, parameter draws, outputs at the target."""
-    diff = store.diff_runs(a, b)
+    from ailead.store import diff_runs
+
+    diff = diff_runs(a, b)
     if fmt is ListFormat.json:
         _echo_json(_plain(diff))
         return
@@ -165,7 +170,9 @@ def export_cmd(
 
     .nc keeps dims, units and attributes; .parquet and .csv are long format (one row per value).
     """
-    typer.echo(f"wrote {store.export_run(run, out)}")
+    from ailead.store import export_run
+
+    typer.echo(f"wrote {export_run(run, out)}")
 
 
 @runs_app.command("delete")
@@ -175,21 +182,25 @@ def delete_cmd(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete a saved run (it cannot be restored)."""
-    info = store.load_run(run).info
+    from ailead.store import delete_run, load_run
+
+    info = load_run(run).info
     name = f" '{info['name']}'" if info["name"] else ""
     if not yes:
         typer.confirm(
             f"Delete run {info['run_id']}{name} ({info['scenario']}, saved {info['created_at']})?",
             abort=True,
         )
-    typer.echo(f"deleted run {store.delete_run(info['run_id'])}")
+    typer.echo(f"deleted run {delete_run(info['run_id'])}")
 
 
 @runs_app.command("reproduce")
 @_fails_plainly
 def reproduce_cmd(run: RunArg) -> None:
     """Rerun a saved run and check that it gives exactly the stored numbers."""
-    ds = store.reproduce(run)
+    from ailead.store import reproduce
+
+    ds = reproduce(run)
     typer.echo(
         f"run {run}: rerun gives identical numbers ({ds.attrs['scenario']}, "
         f"{_samples(ds.sizes['sample'], ds.attrs['seed'])}, ailead {ds.attrs['ailead_version']})"
@@ -221,6 +232,7 @@ def report_cmd(
     HTML is one self-contained file with interactive charts (no network needed to view); PDF
     has the same content with static charts. The switch table varies the first scenario.
     """
+    from ailead.analysis import sensitivity as rank
     from ailead.report import build_report, check_report_path, write_report
 
     path = check_report_path(out)

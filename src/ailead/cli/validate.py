@@ -2,22 +2,17 @@
 
 Each is a thin layer over `ailead.calibrate.inference`, `ailead.checks.validate`,
 `ailead.checks.backtest` and `ailead.checks.releases`: it parses options and formats the result as
-a table, JSON or CSV.
+a table, JSON or CSV. Each imports the module it wraps when it runs (see `ailead.cli.core`).
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 
-from ailead.calibrate import inference
-from ailead.checks import backtest as backtests
-from ailead.checks import releases as regression
-from ailead.checks import validate as validation
 from ailead.cli.core import (
     CAVEAT,
     Format,
@@ -33,6 +28,9 @@ from ailead.cli.core import (
     _table,
 )
 from ailead.errors import AileadError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CALIBRATE_SAMPLES = 1000
 VALIDATE_SAMPLES = 500
@@ -76,6 +74,8 @@ def calibrate_cmd(
     observation. --out writes the weighted particles, which `posterior_sample` and
     `ailead validate --posterior FILE` read.
     """
+    from ailead.calibrate import inference
+
     _check_samples(samples, 50)
     cal = inference.calibrate(samples, seed)
     written = cal.write(out) if out is not None else None
@@ -141,6 +141,8 @@ def validate_cmd(
     Each with ailead's median and 90% range, with prior draws and with calibrated draws (the
     shipped posterior, or --posterior FILE), and pass or fail against its tolerance.
     """
+    from ailead.checks import validate as validation
+
     _check_samples(samples, 20)
     results = validation.validate(samples, seed, str(posterior) if posterior else None)
     frame = validation.table(results)
@@ -191,6 +193,8 @@ def backtest_cmd(
     Errors on each series' scale: log10 for quantities (0.3 = a factor of 2), ECI points,
     months. Coverage: share of held-out observations inside the model's 5-95% range.
     """
+    from ailead.checks import backtest as backtests
+
     _check_samples(samples, 50)
     result = backtests.run_backtest(samples, seed)
     written = backtests.chart(result, chart) if chart else []
@@ -246,6 +250,8 @@ def changes_cmd(
 
     --record stores the current outputs as the release of this version (a release step).
     """
+    from ailead.checks import releases as regression
+
     if record:
         path = regression.record()
         typer.echo(f"Recorded the presets' key outputs in {path}.")

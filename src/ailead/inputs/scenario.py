@@ -14,12 +14,18 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from ailead.errors import AileadError
 from ailead.inputs.registry import LEVELS, SWITCHES, load_registry
 from ailead.inputs.yaml_files import load_yaml
-from ailead.outputs.verdict import VerdictRule
 
 ANCHOR = "2025-01"  # default month the initial state describes (registry `*_2025` parameters)
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -29,6 +35,25 @@ def month_index(month: str) -> int:
     """Months since the anchor (2025-01 -> 0)."""
     year, mon = (int(x) for x in month.split("-"))
     return (year - 2025) * 12 + (mon - 1)
+
+
+class VerdictRule(BaseModel):
+    """Thresholds of the verdict [months] (`verdict:` in a scenario; `ailead.outputs.verdict`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    lead_at_least: float = Field(12.0, description="scenario-one: lead at the target >= this")
+    growth_window_months: int = Field(
+        12, ge=1, le=60, description="scenario-one: lead higher than this many months before"
+    )
+    lead_at_most: float = Field(3.0, description="scenario-two: lead at the target <= this")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> VerdictRule:
+        if not self.lead_at_most < self.lead_at_least:
+            raise ValueError(
+                f"lead_at_most {self.lead_at_most} must be below lead_at_least {self.lead_at_least}"
+            )
+        return self
 
 
 class Scenario(BaseModel):

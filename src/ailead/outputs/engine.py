@@ -16,6 +16,7 @@ import xarray as xr
 
 from ailead.errors import AileadError
 from ailead.inputs.levers import lever_schedules
+from ailead.inputs.posterior import posterior_parameters
 from ailead.inputs.registry import load_registry
 from ailead.inputs.scenario import Scenario, load_scenario
 from ailead.outputs.dataset import dataset
@@ -41,10 +42,6 @@ def run(
         raise AileadError(f"seed: value {seed!r} is not allowed; allowed: an integer >= 0")
     sc = load_scenario(scenario)
     if sc.calibration == "posterior":
-        from ailead.calibrate.inference import (
-            posterior_parameters,  # it runs the engine: import late
-        )
-
         params = posterior_parameters(samples, seed)
     else:
         params = load_registry().sample(samples, seed)

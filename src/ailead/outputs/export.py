@@ -13,7 +13,6 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import xarray as xr
 
@@ -100,6 +99,8 @@ def _sql_type(values: np.ndarray) -> str:
 
 def _copy_long(ds: xr.Dataset, path: Path, options: str) -> None:
     """Build the long table one variable at a time in an in-memory DuckDB, then COPY it out."""
+    import duckdb
+
     columns = long_columns(ds)
     con = duckdb.connect()
     try:

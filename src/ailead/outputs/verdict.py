@@ -5,34 +5,17 @@
     contested     otherwise
 
 L is the lead in months, T the target month and w the window over which growth is judged. The
-thresholds come from the scenario (`verdict:` in a scenario file), defaults from the essay.
+thresholds come from the scenario (`verdict:` in a scenario file, a `VerdictRule`), defaults
+from the essay.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ailead.inputs.scenario import VerdictRule
 
 OUTCOMES = ("scenario-one", "contested", "scenario-two")
-
-
-class VerdictRule(BaseModel):
-    """Thresholds of the verdict [months]."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    lead_at_least: float = Field(12.0, description="scenario-one: lead at the target >= this")
-    growth_window_months: int = Field(
-        12, ge=1, le=60, description="scenario-one: lead higher than this many months before"
-    )
-    lead_at_most: float = Field(3.0, description="scenario-two: lead at the target <= this")
-
-    @model_validator(mode="after")
-    def _ordered(self) -> VerdictRule:
-        if not self.lead_at_most < self.lead_at_least:
-            raise ValueError(
-                f"lead_at_most {self.lead_at_most} must be below lead_at_least {self.lead_at_least}"
-            )
-        return self
 
 
 def classify(lead_at_target, lead_before, rule: VerdictRule) -> np.ndarray:

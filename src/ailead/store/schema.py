@@ -19,12 +19,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
 import platformdirs
 
 from ailead._version import __version__
 from ailead.errors import AileadError
+
+if TYPE_CHECKING:
+    import duckdb
 
 SCHEMA_VERSION = 1
 STORE_FILE = "runs.duckdb"
@@ -128,6 +131,8 @@ def open_store(
 
 def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     """Open the file, retrying while another process holds its lock, then failing plainly."""
+    import duckdb
+
     deadline = time.monotonic() + BUSY_TIMEOUT_S
     delay = 0.02
     while True:
