@@ -8,24 +8,14 @@ the PRC more compute for a while: they are tested in test_fronts.py.) Stocks are
 """
 
 import numpy as np
+from draws import UNCERTAIN, spread
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ailead.inputs.registry import SWITCHES, load_registry
+from ailead.inputs.registry import SWITCHES
 from ailead.outputs.engine import run_parameters
 
-REGISTRY = load_registry()
-UNCERTAIN = REGISTRY.uncertain
 BATCH = 4  # parameter sets per example, run side by side as samples
-
-
-def params_from_unit(u: np.ndarray) -> dict[str, np.ndarray]:
-    """Parameters spread uniformly over each uncertain parameter's full bounds."""
-    params = {name: np.full(BATCH, p.default) for name, p in REGISTRY.parameters.items()}
-    for j, name in enumerate(UNCERTAIN):
-        lo, hi = REGISTRY[name].bounds
-        params[name] = lo + u[:, j] * (hi - lo)
-    return params
 
 
 unit_cube = st.lists(
@@ -54,7 +44,7 @@ def scenario(switches, end="2029-12", **parameters):
 )
 def test_a_stricter_switch_never_helps_the_prc(u, switch, a, b, others):
     lenient, strict = min(a, b), max(a, b)
-    params = params_from_unit(u)
+    params = spread(u)
     rest = dict(zip([s for s in SWITCHES if s != switch], others, strict=True))
     fixed = {"prc_responses": 0, "revenue_feedback": 0}
     lo = run_parameters(scenario({switch: lenient, **rest}, **fixed), params)
@@ -72,7 +62,7 @@ def test_a_stricter_switch_never_helps_the_prc(u, switch, a, b, others):
 @given(u=unit_cube, switch=st.sampled_from(SWITCHES), a=strength, b=strength)
 def test_with_the_revenue_feedback_a_stricter_switch_never_shortens_the_lead(u, switch, a, b):
     lenient, strict = min(a, b), max(a, b)
-    params = params_from_unit(u)
+    params = spread(u)
     lo = run_parameters(scenario({switch: lenient}, prc_responses=0), params)
     hi = run_parameters(scenario({switch: strict}, prc_responses=0), params)
     assert (hi["lead_months"].values >= lo["lead_months"].values - 1e-6).all()
@@ -82,7 +72,7 @@ def test_with_the_revenue_feedback_a_stricter_switch_never_shortens_the_lead(u, 
 @given(u=unit_cube, levels=st.tuples(strength, strength, strength))
 def test_stocks_and_flows_are_never_negative_and_shares_finite(u, levels):
     ds = run_parameters(
-        scenario(dict(zip(SWITCHES, levels, strict=True)), end="2030-12"), params_from_unit(u)
+        scenario(dict(zip(SWITCHES, levels, strict=True)), end="2030-12"), spread(u)
     )
     for name in (
         "production_h100e",

@@ -7,29 +7,18 @@ inputs untouched; and the NumPy driver is exactly a loop over it.
 """
 
 import numpy as np
+from draws import REGISTRY, UNCERTAIN, spread
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ailead.inputs.registry import load_registry
 from ailead.outputs.engine import simulation_inputs
 from ailead.sim.drive import simulate
 from ailead.sim.flows import exogenous
 from ailead.sim.state import LEADER_MONTHS, State
 from ailead.sim.step import init, step
 
-REGISTRY = load_registry()
-UNCERTAIN = REGISTRY.uncertain
 N = 3  # samples per example
 PRESETS = ("status-quo", "us-lead", "catch-up")
-
-
-def spread(u: np.ndarray) -> dict[str, np.ndarray]:
-    """Parameters spread uniformly over each uncertain parameter's bounds, (N,) each."""
-    params = {name: np.full(N, p.default) for name, p in REGISTRY.parameters.items()}
-    for j, name in enumerate(UNCERTAIN):
-        lo, hi = REGISTRY[name].bounds
-        params[name] = lo + u[:, j] * (hi - lo)
-    return params
 
 
 def start(preset: str, params: dict):
