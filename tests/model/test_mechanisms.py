@@ -67,17 +67,40 @@ def test_distilled_capability_never_passes_the_ceiling_nor_falls_below_own():
     np.testing.assert_allclose(back, own)
 
 
-def test_ai_rnd_speedup_rises_and_saturates():
+def test_ai_rnd_speedup_rises_with_capability_and_saturates():
     caps = np.linspace(20, 60, 200)
-    m = capability.ai_rnd_speedup(caps, 30.0, 0.7, 3.0)
+    m = capability.ai_rnd_speedup(caps, 1e6, 30.0, 0.7, 3.0, 1.0)
     assert np.all(np.diff(m) >= 0) and m[0] >= 1.0 and m[-1] <= 3.0
-    assert m[-1] == pytest.approx(3.0, abs=1e-6)
+    assert m[-1] == pytest.approx(3.0, abs=1e-5)
 
 
-def test_algorithmic_growth_is_bounded_so_there_is_no_blow_up():
-    # Even with maximal speed-up the growth rate is bounded by r0 * m_max.
-    rate = capability.algorithmic_growth(0.45, np.array([1e9, 1.0]), 1e6, 0.3, 3.0)
-    assert rate[0] == pytest.approx(0.45 * 3.0) and rate[1] < rate[0]
+def test_ai_rnd_speedup_needs_compute_to_run_the_automated_research():
+    compute = np.array([0.01, 0.1, 1.0, 10.0, 100.0])  # in units of the US bloc's 2025 compute
+    m = capability.ai_rnd_speedup(40.0, compute, 30.0, 0.7, 3.0, 1.0)
+    assert np.all(np.diff(m) > 0)  # more compute, more of the loop
+    assert m[2] == pytest.approx(2.0)  # R = R_half runs half of what the models could do
+    assert m[0] < 1.02 and m[-1] > 2.98
+
+
+def test_algorithmic_growth_is_bounded_and_not_capped_at_the_leaders_pace():
+    # Even with maximal speed-up the leader's rate is r0 * m_max: no blow-up.
+    rate = capability.algorithmic_growth(0.45, 1.0, 1e6, 1e6, 0.3, 3.0)
+    assert rate == pytest.approx(0.45 * 3.0)
+    # A follower with more experiment compute or more productive research goes faster.
+    more_compute = capability.algorithmic_growth(0.45, 1.0, 4e6, 1e6, 0.3, 1.0)
+    more_talent = capability.algorithmic_growth(0.45, 1.3, 1e6, 1e6, 0.3, 1.0)
+    less_compute = capability.algorithmic_growth(0.45, 1.0, 1e5, 1e6, 0.3, 1.0)
+    assert less_compute < 0.45 < min(more_compute, more_talent)
+    assert more_compute == pytest.approx(0.45 * 4**0.3)
+
+
+def test_spillover_grows_with_the_gap_up_to_its_ceiling():
+    gaps = np.linspace(-1.0, 5.0, 61)
+    out = capability.spillover(gaps, 0.0, 0.4, 0.5)
+    assert np.all(out[gaps <= 0] == 0.0)
+    assert np.all(np.diff(out) >= 0) and out.max() == pytest.approx(0.5)
+    linear = (gaps > 0) & (gaps < 1.25)
+    np.testing.assert_allclose(out[linear], 0.4 * gaps[linear])
 
 
 def test_largest_run_flop_at_2025_scale():
@@ -91,6 +114,15 @@ def test_lead_of_parallel_linear_paths_is_their_offset():
     cn = us - 0.5  # half a year behind
     out = lead.lead_months(us[None, :], cn[None, :], np.array([1.0]))
     np.testing.assert_allclose(out[0], 6.0, atol=1e-9)
+    np.testing.assert_allclose(lead.lead_ooms(us, cn), 0.5)  # the same lead in OOM
+
+
+def test_the_lead_at_releases_sits_half_an_interval_below_the_continuous_lead():
+    # A sawtooth that rises a month a month and drops at releases every 4 months, from 5 months
+    # at each release, averages 7: the continuous lead; read at releases it is 5.
+    sawtooth = 5.0 + np.arange(0.0, 400.0, 0.001) % 4.0
+    assert sawtooth.mean() == pytest.approx(7.0, abs=0.01)
+    assert lead.lead_at_release(sawtooth.mean(), 4.0) == pytest.approx(5.0, abs=0.01)
 
 
 def test_lead_uses_history_before_the_start_and_goes_negative_when_the_follower_leads():

@@ -128,9 +128,9 @@ SERIES = {
         "months",
         "linear",
         "level",
-        "lead_months",
+        "lead_at_release_months",
         2.0,
-        "single releases against a smooth capability path",
+        "single releases against a smooth capability path read at an average release",
     ),
 }
 

@@ -225,20 +225,20 @@ CHECKS = (
         "published",
     ),
     Check(
-        "Frontier training compute grows 4-5x a year (2010-2024)",
-        "Epoch AI, 'Training compute of frontier AI models grows by 4-5x per year', 2024",
+        "Frontier training runs grow about 2.4x a year lately, in line with the installed base "
+        "(4-5x a year over 2010-2024)",
+        "Epoch AI, 'Compute scaling may slow once training durations reach their limits', 2025: "
+        "compute power in frontier runs about 2.4x a year against 2.3x for the NVIDIA stock",
         "status-quo",
         "growth of the US largest run, 2025-01 to 2027-01",
-        4.0,
-        5.0,
+        1.9,
+        3.0,
         growth_per_year("largest_run_flop", "us", "2025-01", "2027-01"),
         "x/year",
         "published",
         if_fails="ailead's largest run is a fixed share of a bloc's accessible compute, so it "
-        "grows with the installed base (Epoch's chip counts: about 2.7x from 2024 to 2025, and "
-        "the registry's slowly declining production growth after). The historical 4-5x a year "
-        "also came from putting a growing share of compute into one run and training for "
-        "longer, which ailead does not project.",
+        "grows with the installed base; the historical 4-5x a year also came from training for "
+        "longer, which Epoch expects to slow as durations reach their limits.",
     ),
     Check(
         "PRC top models' training compute grows about 3x a year (since late 2021)",

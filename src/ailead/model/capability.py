@@ -16,31 +16,47 @@ def largest_run_flop(accessible, run_share, utilisation, duration_months, h100_f
     return run_share * accessible * utilisation * duration_months * SECONDS_PER_MONTH * h100_flops
 
 
-def ai_rnd_speedup(capability, midpoint, width, speedup_max):
-    """Multiplier on algorithmic progress from AI doing AI research.
+def ai_rnd_speedup(capability, research_compute, midpoint, width, speedup_max, compute_half):
+    """Multiplier on algorithmic progress from AI doing AI research [x].
 
-    m(I) = 1 + (m_max - 1) / (1 + exp(-(I - I_mid) / w)): rises with capability and saturates at
-    m_max, so growth stays finite (no finite-time blow-up).
+    m = 1 + (m_max - 1) * a(I) * rho(R), with
+        a(I)   = 1 / (1 + exp(-(I - I_mid) / w))   the share of research work AI can do at
+                                                   capability I [OOM], rising and saturating;
+        rho(R) = R / (R + R_half)                  the share of that work the bloc has the compute
+                                                   to run, R its research compute.
+    As in compute-centric takeoff models (Davidson 2023), automated researchers need compute to
+    run, so a bloc with less compute gets less of the loop at the same capability. R and R_half
+    are in units of the US bloc's accessible compute in January 2025. m stays below m_max, so
+    growth stays finite (no finite-time blow-up).
     """
-    xp = namespace(capability, midpoint, width, speedup_max)
-    return 1.0 + (speedup_max - 1.0) / (1.0 + xp.exp(-(capability - midpoint) / width))
+    xp = namespace(capability, research_compute, midpoint, width, speedup_max, compute_half)
+    automated = 1.0 / (1.0 + xp.exp(-(capability - midpoint) / width))
+    runnable = research_compute / (research_compute + compute_half)
+    return 1.0 + (speedup_max - 1.0) * automated * runnable
 
 
-def algorithmic_growth(base_rate, experiment, experiment_leader, elasticity, speedup):
-    """Own algorithmic progress [OOM/year]: r0 * min(1, X / X_leader)**lambda * m(I).
+def algorithmic_growth(base_rate, productivity, experiment, experiment_leader, elasticity, speedup):
+    """Own algorithmic progress [OOM/year]: r0 * q * (X / X_leader)**lambda * m.
 
-    The leader (the US frontier, where r0 was measured) progresses at the base rate; a bloc with
-    less experiment compute than the leader progresses more slowly, never faster.
+    r0 is the base rate measured at the US frontier; q the bloc's research productivity relative
+    to the US (talent, engineering efficiency; 1 for the US); X its experiment compute; lambda
+    the elasticity of progress to experiment compute; m the AI-R&D speed-up. A bloc with more
+    experiment compute or more productive research than the leader progresses faster: nothing
+    caps the follower at the leader's pace.
     """
-    xp = namespace(base_rate, experiment, experiment_leader, elasticity, speedup)
-    share = xp.minimum(1.0, experiment / experiment_leader)  # > 0: stocks are positive
-    return base_rate * xp.exp(elasticity * xp.log(share)) * speedup  # share**lambda, as exp
+    xp = namespace(base_rate, productivity, experiment, experiment_leader, elasticity, speedup)
+    ratio = experiment / experiment_leader  # > 0: stocks are positive
+    return base_rate * productivity * xp.exp(elasticity * xp.log(ratio)) * speedup  # ratio**lambda
 
 
-def spillover(log_eff_leader, log_eff_follower, rate):
-    """Follower's gain from the leader's published ideas [OOM/year]: kappa * max(0, gap)."""
-    xp = namespace(log_eff_leader, log_eff_follower, rate)
-    return rate * xp.maximum(0.0, log_eff_leader - log_eff_follower)
+def spillover(log_eff_leader, log_eff_follower, rate, ceiling):
+    """Follower's gain from the leader's published ideas [OOM/year]: min(c, kappa * max(0, gap)).
+
+    A fast follower learns known techniques faster than they were found, in proportion to its
+    gap in algorithms, but no faster than `ceiling` c [OOM/year] (a bounded advantage).
+    """
+    xp = namespace(log_eff_leader, log_eff_follower, rate, ceiling)
+    return xp.minimum(ceiling, rate * xp.maximum(0.0, log_eff_leader - log_eff_follower))
 
 
 def capability(run_flop, log_efficiency):

@@ -45,3 +45,20 @@ def lead_months(capability_us, capability_cn, history_slope):
     ahead = months_since(capability_us, xp.minimum(capability_cn, capability_us), history_slope)
     behind = months_since(capability_cn, xp.minimum(capability_us, capability_cn), history_slope)
     return xp.where(us_ahead, ahead, -behind)
+
+
+def lead_ooms(capability_us, capability_cn):
+    """Lead in orders of magnitude of effective compute [OOM]: I_us - I_cn (negative when the PRC
+    leads). Unlike the lead in months it does not depend on how fast the US is growing."""
+    return capability_us - capability_cn
+
+
+def lead_at_release(lead, release_interval):
+    """The lead as read at the PRC's releases [months]: L - c / 2.
+
+    Measured every day, the lead is a sawtooth: it grows one month a month while the PRC's best
+    model stays the same and drops at each new PRC release, every c months. Its average over
+    time, which the continuous lead L stands for, sits c / 2 above the readings at releases,
+    which are what press comparisons of a new model against the US frontier report.
+    """
+    return lead - 0.5 * release_interval

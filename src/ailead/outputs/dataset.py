@@ -121,6 +121,17 @@ def _intelligence_variables(paths: Paths, p: dict, lead_m: np.ndarray) -> dict[s
             "US lead: months since the US had the PRC's current capability "
             "(negative when the PRC leads)",
         ),
+        "lead_at_release_months": (
+            lambda: lead.lead_at_release(lead_m, p["cn_release_interval_months"][:, None]),
+            "months",
+            "The lead as read at the PRC's releases (the continuous lead less half the interval "
+            "between releases)",
+        ),
+        "lead_ooms": (
+            lambda: lead.lead_ooms(cap[..., 0], cap[..., 1]),
+            "OOM",
+            "US lead in orders of magnitude of effective compute (negative when the PRC leads)",
+        ),
         "compute_ratio": (
             lambda: (paths.accessible[:, 0] / paths.accessible[:, 1]).T,
             "x",

@@ -7,8 +7,9 @@ For a month with state s and inputs x (arrays (bloc, samples) unless said):
     I_us    = log10 C_us + e_us                                 the leader [OOM]
     ceiling = (1 - f) I_us(t - d) + f I_us(t - d - 1)           the teacher, lag d + f months
     I_own   = log10 C_cn + e_cn;  I_cn = I_own + phi max(0, ceiling - I_own)
-    m       = AI-R&D speed-up on (I_us, research capability of the PRC)
-    e'      = e + (r0 min(1, A / A_us)^lambda m + (0, kappa max(0, e_us - e_cn))) / 12
+    m       = 1 + (m_max - 1) a(I) rho(A): AI-R&D speed-up on each bloc's research capability
+              (the PRC's draws on US models unless deterred) and on the compute to run it
+    e'      = e + (r0 q (A / A_us)^lambda m + (0, min(c, kappa max(0, e_us - e_cn)))) / 12
 
 The lagged read is a `take` along the kept path, so the step has no branch on data.
 """
@@ -76,7 +77,12 @@ def frontier(f: dict, s: State, x: Inputs) -> Frontier:
         [cap_us, distillation.research_capability(best_cap, cap_us, x.deterrence)]
     )
     speedup = capability.ai_rnd_speedup(
-        research, f["speedup_midpoint"], f["speedup_width"], f["speedup_max"]
+        research,
+        accessible / f["compute_unit"],
+        f["speedup_midpoint"],
+        f["speedup_width"],
+        f["speedup_max"],
+        f["speedup_compute_half"],
     )
     gain = xp.asarray([cap_us - f["capability_us0"], best_cap - f["capability_cn0"]])
     return Frontier(remote, accessible, best, recent, own, distilled, best_cap, speedup, gain)
@@ -87,12 +93,13 @@ def efficiency_next(f: dict, log_eff: Array, fr: Frontier) -> Array:
     xp = namespace(log_eff)
     growth = capability.algorithmic_growth(  # the leader's row: its base rate x its speed-up
         f["algorithmic_progress"],
+        f["productivity"],
         fr.accessible,
         fr.accessible[0],
         f["experiment_elasticity"],
         fr.speedup,
     )
-    spill = capability.spillover(log_eff[0], log_eff[1], f["spillover"])
+    spill = capability.spillover(log_eff[0], log_eff[1], f["spillover"], f["catch_up_max"])
     return log_eff + xp.asarray([growth[0], growth[1] + spill]) / 12.0
 
 

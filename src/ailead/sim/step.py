@@ -61,9 +61,15 @@ def _frontier_constants(p: dict) -> dict:
         "min_run_ratio": p["distillation_min_run_ratio"],
         "speedup_width": p["ai_rnd_speedup_width"],
         "speedup_max": p["ai_rnd_speedup_max"],
+        "speedup_compute_half": p["ai_rnd_compute_half"],
+        "compute_unit": p["us_compute_stock_2025"],  # research compute in US-2025 units
         "algorithmic_progress": p["algorithmic_progress"],
+        "productivity": xp.stack(  # research productivity relative to the US: (1, q_cn)
+            [xp.ones_like(p["cn_research_productivity"]), p["cn_research_productivity"]]
+        ),
         "experiment_elasticity": p["experiment_compute_elasticity"],
         "spillover": p["algorithmic_spillover"],
+        "catch_up_max": p["catch_up_max"],
     }
 
 
