@@ -1,7 +1,9 @@
 """The engine against stored outputs: every preset's per-month medians of every variable.
 
-tests/data/medians-0.2.0.csv.gz holds what 0.2.0 computed (tools/record_reference.py). Any drift
-of any variable in any month fails here; a deliberate change of the model records a new file.
+tests/data/medians-<version>.csv.gz holds what this version computed when its model was last
+changed on purpose (tools/record_reference.py). Any drift of any variable in any month fails
+here; a deliberate change of the model records the file again, and `ailead changes --against`
+an earlier release lists what moved since (0.2.0's outputs are in data/releases/0.2.0.json).
 """
 
 from pathlib import Path
@@ -11,7 +13,9 @@ import pandas as pd
 import pytest
 from record_reference import medians
 
-STORED = Path(__file__).resolve().parents[1] / "data" / "medians-0.2.0.csv.gz"
+from ailead._version import __version__
+
+STORED = Path(__file__).resolve().parents[1] / "data" / f"medians-{__version__}.csv.gz"
 KEYS = ["scenario", "samples", "variable", "time", "coord"]
 
 
