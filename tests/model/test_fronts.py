@@ -176,11 +176,17 @@ def test_verdict_classes_follow_the_thresholds():
 
 
 def test_verdict_thresholds_are_set_per_scenario():
-    strict = {"name": "strict", "extends": "us-lead", "verdict": {"lead_at_least": 40}}
+    def longest(name):
+        ds = ailead.run(name, samples=16)
+        return float(ds["lead_months"].sel(time=ds.attrs["target"]).max())
+
+    above = longest("us-lead") + 1.0  # no sample reaches it
+    strict = {"name": "strict", "extends": "us-lead", "verdict": {"lead_at_least": above}}
     assert ailead.run(strict, samples=16)["outcome"].values.tolist().count("scenario-one") == 0
+    ceiling = longest("catch-up") + 1.0  # every sample is within it
     loose = {
         "name": "loose",
         "extends": "catch-up",
-        "verdict": {"lead_at_most": 30, "lead_at_least": 40},
+        "verdict": {"lead_at_most": ceiling, "lead_at_least": ceiling + 1.0},
     }
     assert set(ailead.run(loose, samples=16)["outcome"].values) == {"scenario-two"}

@@ -31,10 +31,12 @@ def draws():
     return load_registry().sample(N, 2)
 
 
-@pytest.mark.parametrize("preset", ["us-lead", "status-quo", "catch-up"])
-def test_a_stronger_loop_never_shortens_the_lead_in_ooms(draws, preset):
+def test_a_stronger_loop_never_shortens_us_leads_lead_in_ooms(draws):
+    # With the loopholes closed the PRC runs less of the loop than the US in every sample.
+    # (Where its research is more productive and its share of compute grows, as in some samples
+    # of `catch-up`, a stronger loop can help it more: the README says how often.)
     leads = [
-        at_target(preset, with_value(draws, "ai_rnd_speedup_max", m), "lead_ooms")
+        at_target("us-lead", with_value(draws, "ai_rnd_speedup_max", m), "lead_ooms")
         for m in STRENGTHS
     ]
     assert np.all(np.diff(leads, axis=0) >= 0.0), "a sample's lead in OOM fell as m_max rose"

@@ -35,18 +35,19 @@ def ai_rnd_speedup(capability, research_compute, midpoint, width, speedup_max, c
     return 1.0 + (speedup_max - 1.0) * automated * runnable
 
 
-def algorithmic_growth(base_rate, productivity, experiment, experiment_leader, elasticity, speedup):
-    """Own algorithmic progress [OOM/year]: r0 * q * (X / X_leader)**lambda * m.
+def algorithmic_growth(base_rate, productivity, relative_experiment, elasticity, speedup):
+    """Own algorithmic progress [OOM/year]: r0 * q * x**lambda * m.
 
-    r0 is the base rate measured at the US frontier; q the bloc's research productivity relative
-    to the US (talent, engineering efficiency; 1 for the US); X its experiment compute; lambda
-    the elasticity of progress to experiment compute; m the AI-R&D speed-up. A bloc with more
-    experiment compute or more productive research than the leader progresses faster: nothing
-    caps the follower at the leader's pace.
+    r0 is the base rate measured at the US frontier; q the bloc's research productivity, the pace
+    at which it progresses relative to r0 when the experiment compute ratio is what it was at the
+    anchor (1 for the US; the record's pace for the PRC); x = (X / X_us) / (X / X_us at the
+    anchor) how far its experiment compute relative to the leader's has moved since; lambda the
+    elasticity of progress to it; m the AI-R&D speed-up. Controls that cut the PRC's share of
+    compute slow it; relaxed controls speed it; nothing caps it at the leader's pace.
     """
-    xp = namespace(base_rate, productivity, experiment, experiment_leader, elasticity, speedup)
-    ratio = experiment / experiment_leader  # > 0: stocks are positive
-    return base_rate * productivity * xp.exp(elasticity * xp.log(ratio)) * speedup  # ratio**lambda
+    xp = namespace(base_rate, productivity, relative_experiment, elasticity, speedup)
+    scaling = xp.exp(elasticity * xp.log(relative_experiment))  # x**lambda; x > 0
+    return base_rate * productivity * scaling * speedup
 
 
 def spillover(log_eff_leader, log_eff_follower, rate, ceiling):

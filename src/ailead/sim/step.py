@@ -192,6 +192,7 @@ def init(p: dict, x0: Inputs) -> tuple[Constants, State]:
         leader_path=path,
     )
     f.update(
+        experiment_ratio0=accessible / accessible[0],  # (1, A_cn / A_us) at the anchor
         capability_us0=cap_us0,
         capability_cn0=cap_cn0,
         speedup_midpoint=cap_us0 + p["ai_rnd_speedup_midpoint"],

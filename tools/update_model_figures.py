@@ -1,0 +1,174 @@
+"""Regenerate the README's figures on what the model does (never typed by hand).
+
+    python tools/update_model_figures.py
+
+Rewrites, in README.md, the blocks between `<!-- NAME:start -->` and `<!-- NAME:end -->`:
+- verdict: each preset's lead at 2028-12 (continuous, at PRC releases, in OOM) and the share of
+  samples in each of the essay's worlds, 1,000 samples, seed 0;
+- growth: the frontier's growth in effective compute, 2025-2030, median, 90% range and the worst
+  (fastest) 5%, beside the record and published takeoff models;
+- loop: `us-lead`'s 2028 lead as the loop's strength (ai_rnd_speedup_max) rises, with the chart
+  docs/loop.png;
+- switches: each switch's main effect on `status-quo`'s median 2028 lead (2,000 samples).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+
+import ailead
+from ailead.analysis.switches import switch_effects, switches
+from ailead.inputs.registry import SWITCHES
+from ailead.outputs.engine import run_parameters
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+CHART = ROOT / "docs" / "loop.png"
+SAMPLES, SEED = 1000, 0
+TARGET = np.datetime64("2028-12-01")
+PRESETS = ("us-lead", "status-quo", "catch-up")
+STRENGTHS = (1.0, 2.0, 3.0, 5.0, 8.0, 13.0, 20.0)
+
+
+def _q(values: np.ndarray, digits: int = 1) -> str:
+    p5, p50, p95 = np.quantile(values, [0.05, 0.5, 0.95])
+    return f"{p5:.{digits}f} / {p50:.{digits}f} / {p95:.{digits}f}"
+
+
+def verdict_block(runs: dict) -> str:
+    lines = [
+        "| scenario | lead p5 / p50 / p95 (months) | at PRC releases, p50 | in OOM, p50 "
+        "| scenario-one | contested | scenario-two |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, ds in runs.items():
+        at = ds.sel(time=TARGET)
+        shares = {o: float((ds["outcome"] == o).mean()) for o in ("scenario-one", "contested")}
+        shares["scenario-two"] = float((ds["outcome"] == "scenario-two").mean())
+        lines.append(
+            f"| `{name}` | {_q(at['lead_months'].values)} "
+            f"| {np.median(at['lead_at_release_months'].values):.1f} "
+            f"| {np.median(at['lead_ooms'].values):.2f} "
+            + " | "
+            + " | ".join(f"{v:.2f}" for v in shares.values())
+            + " |"
+        )
+    return "\n".join(lines)
+
+
+def _growth(ds, bloc: str) -> np.ndarray:
+    """OOM a year of effective compute over 2025-01..2030-12 per sample."""
+    cap = ds["capability"].sel(bloc=bloc)
+    first, last = cap.isel(time=0), cap.isel(time=-1)
+    years = (cap["time"].values[-1] - cap["time"].values[0]) / np.timedelta64(365, "D")
+    return ((last - first) / years).values
+
+
+def growth_block(runs: dict) -> str:
+    lines = [
+        "| scenario | bloc | OOM/year 2025-2030: p5 / p50 / p95 | fastest year of the worst 5% |",
+        "|---|---|---|---|",
+    ]
+    for name, ds in runs.items():
+        for bloc in ("us", "cn"):
+            cap = ds["capability"].sel(bloc=bloc).values  # (sample, time)
+            yearly = cap[:, 12::12] - cap[:, :-12:12]  # each calendar year's gain
+            worst = np.quantile(yearly.max(axis=1), 0.95)
+            lines.append(f"| `{name}` | {bloc} | {_q(_growth(ds, bloc), 2)} | {worst:.2f} OOM |")
+    return "\n".join(lines)
+
+
+def loop_block() -> str:
+    params = ailead.load_registry().sample(SAMPLES, SEED)
+    rows, months, ooms = [], [], []
+    for m in STRENGTHS:
+        ds = run_parameters(
+            "us-lead",
+            {**params, "ai_rnd_speedup_max": np.full(SAMPLES, m)},
+            variables=["lead_months", "lead_ooms", "ai_rnd_speedup"],
+        ).sel(time=TARGET)
+        months.append(float(np.median(ds["lead_months"])))
+        ooms.append(float(np.median(ds["lead_ooms"])))
+        speed = ds["ai_rnd_speedup"].median("sample")
+        rows.append(
+            f"| {m:g} | {months[-1]:.1f} | {ooms[-1]:.2f} | "
+            f"{float(speed.sel(bloc='us')):.2f} / {float(speed.sel(bloc='cn')):.2f} |"
+        )
+    _chart(months, ooms)
+    head = [
+        "| ai_rnd_speedup_max | lead p50 (months) | lead p50 (OOM) | speed-up p50, US / PRC |",
+        "|---|---|---|---|",
+    ]
+    return "\n".join(head + rows)
+
+
+def _chart(months: list[float], ooms: list[float]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, left = plt.subplots(figsize=(7, 3.6), dpi=110)
+    fig.patch.set_facecolor("white")
+    left.plot(STRENGTHS, months, "o-", color="#1f4e79", label="lead in months")
+    left.set_xscale("log")
+    left.set_xlabel("strength of the AI-R&D loop (ai_rnd_speedup_max, x)")
+    left.set_ylabel("months", color="#1f4e79")
+    right = left.twinx()
+    right.plot(STRENGTHS, ooms, "s--", color="#b03a2e", label="lead in OOM")
+    right.set_ylabel("orders of magnitude", color="#b03a2e")
+    left.set_title(
+        f"us-lead, 2028-12: median US lead as the loop strengthens ({SAMPLES:,} samples)\n"
+        f"ailead {ailead.__version__}; under these assumptions, not a forecast",
+        fontsize=9,
+    )
+    fig.tight_layout()
+    fig.savefig(CHART)
+    plt.close(fig)
+
+
+def switches_block() -> str:
+    table = switches("status-quo", samples=2000, seed=SEED)
+    effects = switch_effects(table)
+    main = effects[effects["term"].isin(SWITCHES)]
+    lines = [
+        "| switch | off | status-quo | strong | spread (months) |",
+        "|---|---|---|---|---|",
+    ]
+    for s in SWITCHES:
+        rows = main[main["term"] == s].set_index("levels")["lead_p50"]
+        values = [rows[level] for level in ("off", "status-quo", "strong")]
+        lines.append(
+            f"| {s} | "
+            + " | ".join(f"{v:+.2f}" for v in values)
+            + f" | {max(values) - min(values):.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def replace_block(text: str, name: str, body: str) -> str:
+    pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.S)
+    if not pattern.search(text):
+        raise SystemExit(f"README.md lacks the {name} markers")
+    return pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), text)
+
+
+def main() -> None:
+    runs = {name: ailead.run(name, samples=SAMPLES, seed=SEED) for name in PRESETS}
+    text = README.read_text(encoding="utf-8")
+    for name, body in (
+        ("verdict", verdict_block(runs)),
+        ("growth", growth_block(runs)),
+        ("loop", loop_block()),
+        ("switches", switches_block()),
+    ):
+        text = replace_block(text, name, body)
+        print(f"{name}:\n{body}\n")
+    README.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
