@@ -84,14 +84,17 @@ def test_ai_rnd_speedup_needs_compute_to_run_the_automated_research():
 
 def test_algorithmic_growth_is_bounded_and_not_capped_at_the_leaders_pace():
     # Even with maximal speed-up the leader's rate is r0 * m_max: no blow-up.
-    assert capability.algorithmic_growth(0.45, 1.0, 1.0, 0.3, 3.0) == pytest.approx(0.45 * 3.0)
+    assert capability.algorithmic_growth(0.45, 1.0, 1.0, 0.3, 3.0, 2.0) == pytest.approx(0.45 * 3.0)
     # A follower whose share of compute has grown, or whose research is more productive, goes
     # faster than the base rate; one whose share has shrunk goes slower.
-    more_compute = capability.algorithmic_growth(0.45, 1.0, 4.0, 0.3, 1.0)
-    more_talent = capability.algorithmic_growth(0.45, 1.3, 1.0, 0.3, 1.0)
-    less_compute = capability.algorithmic_growth(0.45, 1.0, 0.1, 0.3, 1.0)
+    more_compute = capability.algorithmic_growth(0.45, 1.0, 4.0, 0.3, 1.0, 2.0)
+    more_talent = capability.algorithmic_growth(0.45, 1.3, 1.0, 0.3, 1.0, 2.0)
+    less_compute = capability.algorithmic_growth(0.45, 1.0, 0.1, 0.3, 1.0, 2.0)
     assert less_compute < 0.45 < min(more_compute, more_talent)
     assert more_compute == pytest.approx(0.45 * 4**0.3)
+    # ... but by no more than the bounded fast-follower advantage.
+    overwhelming = capability.algorithmic_growth(0.45, 3.0, 1e6, 1.0, 2.0, 2.0)
+    assert overwhelming == pytest.approx(0.45 * 2.0 * 2.0)
 
 
 def test_spillover_grows_with_the_gap_up_to_its_ceiling():

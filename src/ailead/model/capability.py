@@ -35,19 +35,20 @@ def ai_rnd_speedup(capability, research_compute, midpoint, width, speedup_max, c
     return 1.0 + (speedup_max - 1.0) * automated * runnable
 
 
-def algorithmic_growth(base_rate, productivity, relative_experiment, elasticity, speedup):
-    """Own algorithmic progress [OOM/year]: r0 * q * x**lambda * m.
+def algorithmic_growth(base_rate, productivity, relative_experiment, elasticity, speedup, pace_max):
+    """Own algorithmic progress [OOM/year]: r0 * min(q * x**lambda, g_max) * m.
 
     r0 is the base rate measured at the US frontier; q the bloc's research productivity, the pace
     at which it progresses relative to r0 when the experiment compute ratio is what it was at the
     anchor (1 for the US; the record's pace for the PRC); x = (X / X_us) / (X / X_us at the
     anchor) how far its experiment compute relative to the leader's has moved since; lambda the
     elasticity of progress to it; m the AI-R&D speed-up. Controls that cut the PRC's share of
-    compute slow it; relaxed controls speed it; nothing caps it at the leader's pace.
+    compute slow it and relaxed controls speed it: a follower can outpace the frontier's base
+    rate, but by at most g_max (a bounded fast-follower advantage, >= 1), so growth stays finite.
     """
-    xp = namespace(base_rate, productivity, relative_experiment, elasticity, speedup)
+    xp = namespace(base_rate, productivity, relative_experiment, elasticity, speedup, pace_max)
     scaling = xp.exp(elasticity * xp.log(relative_experiment))  # x**lambda; x > 0
-    return base_rate * productivity * scaling * speedup
+    return base_rate * xp.minimum(productivity * scaling, pace_max) * speedup
 
 
 def spillover(log_eff_leader, log_eff_follower, rate, ceiling):

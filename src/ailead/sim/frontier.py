@@ -9,7 +9,7 @@ For a month with state s and inputs x (arrays (bloc, samples) unless said):
     I_own   = log10 C_cn + e_cn;  I_cn = I_own + phi max(0, ceiling - I_own)
     m       = 1 + (m_max - 1) a(I) rho(A): AI-R&D speed-up on each bloc's research capability
               (the PRC's draws on US models unless deterred) and on the compute to run it
-    e'      = e + (r0 q x^lambda m + (0, min(c, kappa max(0, e_us - e_cn)))) / 12,
+    e'      = e + (r0 min(q x^lambda, g_max) m + (0, min(c, kappa max(0, e_us - e_cn)))) / 12,
               x = (A / A_us) / (A / A_us at the anchor)
 
 The lagged read is a `take` along the kept path, so the step has no branch on data.
@@ -98,6 +98,7 @@ def efficiency_next(f: dict, log_eff: Array, fr: Frontier) -> Array:
         fr.accessible / fr.accessible[0] / f["experiment_ratio0"],
         f["experiment_elasticity"],
         fr.speedup,
+        f["pace_max"],
     )
     spill = capability.spillover(log_eff[0], log_eff[1], f["spillover"], f["catch_up_max"])
     return log_eff + xp.asarray([growth[0], growth[1] + spill]) / 12.0

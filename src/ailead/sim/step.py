@@ -68,6 +68,7 @@ def _frontier_constants(p: dict) -> dict:
             [xp.ones_like(p["cn_research_productivity"]), p["cn_research_productivity"]]
         ),
         "experiment_elasticity": p["experiment_compute_elasticity"],
+        "pace_max": p["follower_pace_max"],
         "spillover": p["algorithmic_spillover"],
         "catch_up_max": p["catch_up_max"],
     }
