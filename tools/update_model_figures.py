@@ -51,7 +51,7 @@ def verdict_block(runs: dict) -> str:
         lines.append(
             f"| `{name}` | {_q(at['lead_months'].values)} "
             f"| {np.median(at['lead_at_release_months'].values):.1f} "
-            f"| {np.median(at['lead_ooms'].values):.2f} "
+            f"| {np.median(at['lead_ooms'].values):.2f}"
             + " | "
             + " | ".join(f"{v:.2f}" for v in shares.values())
             + " |"
