@@ -97,11 +97,19 @@ def test_policies_act_from_the_policy_start():
     assert float(a["lead_months"][0, -1]) > float(b["lead_months"][0, -1])
 
 
-def test_summary_has_ordered_quantiles(sq):
+def test_summary_reads_each_metric_at_the_target_date(sq):
     summary = ailead.summarize(sq)
-    for metric in ("lead_months", "compute_ratio", "capability_us", "capability_cn"):
-        q = summary[metric]
-        assert q["p5"] <= q["p50"] <= q["p95"]
+    at = sq.sel(time=sq.attrs["target"])
+    samples = {
+        "lead_months": at["lead_months"],
+        "compute_ratio": at["compute_ratio"],
+        "capability_us": at["capability"].sel(bloc="us"),
+        "capability_cn": at["capability"].sel(bloc="cn"),
+    }
+    for metric, values in samples.items():
+        expected = np.quantile(values.values.ravel(), [0.05, 0.5, 0.95])
+        got = [summary[metric][k] for k in ("p5", "p50", "p95")]
+        np.testing.assert_allclose(got, expected, rtol=1e-12, err_msg=metric)
 
 
 @pytest.mark.parametrize("kwargs", [{"samples": 0}, {"samples": 2.5}, {"seed": -1}])
