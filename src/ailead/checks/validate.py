@@ -112,6 +112,12 @@ CHECKS = (
         "months",
         "essay",
         target=True,
+        if_fails="With the loopholes closed the PRC trains on about a thirtieth of the US's "
+        "run compute (Epoch's 2025 record, which 0.3 follows) and runs less of the AI-R&D loop, "
+        "since automated research needs compute to run (compute-centric takeoff models, "
+        "Davidson 2023). Under these assumptions the 2028 lead comes out longer than the "
+        "essay's 12-24 months; the lead in OOM (`lead_ooms`) shows the gap without the US's "
+        "growth rate in it.",
     ),
     Check(
         "Scenario one: the lead is still growing",
@@ -139,6 +145,9 @@ CHECKS = (
         year_reached("2028-06"),
         "year",
         "essay",
+        if_fails="Where the 2028 lead is longer than the essay's 12-24 months (see the row "
+        "above), the PRC reaches the US's mid-2028 capability later than 2030, often after "
+        "the run ends in 2030-12.",
     ),
     Check(
         "Scenario two: China within a few months of the frontier",
@@ -168,11 +177,12 @@ CHECKS = (
         "essay",
         "share",
         if_fails="In ailead distillation closes part of the gap to a ceiling a couple of months "
-        "behind the teacher and cannot pass it, and the follower's own research runs on a "
-        "fraction of the leader's compute, so the PRC can only overtake by out-growing the US "
-        "on its own compute, which few or no samples do by 2030 under these priors. ailead follows "
-        "the record that distilled students trail their teachers (Epoch: open-weight models "
-        "trail closed ones by about 3.5 months, 90% CI 1.1-5.3).",
+        "behind the teacher and cannot pass it (the record: open-weight models trail closed "
+        "ones by about 3.5 months, 90% CI 1.1-5.3, Epoch), so the PRC overtakes only by "
+        "out-growing the US: where its research is more productive than the record's pace "
+        "and its share of compute grows, up to a bounded fast-follower advantage "
+        "(`cn_research_productivity`, `follower_pace_max`). Calibration against 2025 narrows "
+        "those samples.",
     ),
     Check(
         "Huawei about 4% of NVIDIA's compute (TPP) in 2026",
