@@ -9,11 +9,14 @@ Rewrites, in README.md, the blocks between `<!-- NAME:start -->` and `<!-- NAME:
   (fastest) 5%, beside the record and published takeoff models;
 - loop: `us-lead`'s 2028 lead as the loop's strength (ai_rnd_speedup_max) rises, with the chart
   docs/loop.png;
-- switches: each switch's main effect on `status-quo`'s median 2028 lead (2,000 samples).
+- switches: each switch's main effect on `status-quo`'s median 2028 lead (2,000 samples);
+- counter: where making a switch strict shortens `status-quo`'s 2028 lead, by how much and
+  through which of the PRC's counter-moves (with them off, it never does).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -149,6 +152,49 @@ def switches_block() -> str:
     return "\n".join(lines)
 
 
+def counter_moves_block() -> str:
+    """Where a stricter switch shortens the 2028 lead, and through which counter-move."""
+    params = ailead.load_registry().sample(SAMPLES, SEED)
+    lines = [
+        "| switch, from / to | samples with a shorter 2028 lead: counter-moves on "
+        "| median shortening | counter-moves that fired only under the stricter switch "
+        "| counter-moves off |",
+        "|---|---|---|---|---|",
+    ]
+    for switch, (lenient, strict) in itertools.product(
+        SWITCHES, (("off", "status-quo"), ("status-quo", "strong"))
+    ):
+        found = {}
+        for on in (1.0, 0.0):
+            runs = [
+                run_parameters(
+                    {"name": "x", "extends": "status-quo", "switches": {switch: level}},
+                    {**params, "prc_responses": np.full(SAMPLES, on)},
+                    variables=["lead_months", "response_active"],
+                )
+                for level in (lenient, strict)
+            ]
+            change = (
+                runs[1]["lead_months"].sel(time=TARGET) - runs[0]["lead_months"].sel(time=TARGET)
+            ).values
+            found[on] = (change, runs)
+        change, runs = found[1.0]
+        shorter = change < -1e-6
+        fired = runs[1]["response_active"].max("time") > runs[0]["response_active"].max("time")
+        moves = fired.values[shorter].mean(axis=0) if shorter.any() else np.zeros(4)
+        named = ", ".join(
+            f"{name} {share:.0%}"
+            for name, share in zip(runs[1]["response"].values, moves, strict=True)
+            if share > 0
+        )
+        lines.append(
+            f"| {switch}, {lenient} / {strict} | {shorter.mean():.1%} "
+            f"| {np.median(change[shorter]) if shorter.any() else 0.0:.2f} months "
+            f"| {named or 'none'} | {(found[0.0][0] < -1e-6).mean():.1%} |"
+        )
+    return "\n".join(lines)
+
+
 def replace_block(text: str, name: str, body: str) -> str:
     pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.S)
     if not pattern.search(text):
@@ -164,6 +210,7 @@ def main() -> None:
         ("growth", growth_block(runs)),
         ("loop", loop_block()),
         ("switches", switches_block()),
+        ("counter", counter_moves_block()),
     ):
         text = replace_block(text, name, body)
         print(f"{name}:\n{body}\n")
