@@ -3,7 +3,10 @@
 Every lever follows its status-quo value until the scenario's policy start, then moves to its
 target over the switch's ramp: value(t) = sq + (target - sq) * clip((t - t0 + 1) / R, 0, 1).
 The target is the scenario's override if it gives one, else the lever's value at the switch
-strength. Before the policy start every scenario shares today's path.
+strength. Before the policy start every scenario shares today's path. A lever with a recorded
+`history` takes its recorded value before that calendar month in every scenario (a policy that
+began after the anchor, such as the case-by-case licences of January 2026), unless the scenario
+sets that lever itself.
 """
 
 from __future__ import annotations
@@ -38,5 +41,8 @@ def lever_schedules(
         status_quo = p.levels["status-quo"]
         ramp_months = np.maximum(params[RAMP_PARAMETER[p.switch]], 1.0)[None, :]
         weight = np.clip((t - t0 + 1.0) / ramp_months, 0.0, 1.0)
-        out[name] = status_quo + (target - status_quo) * weight
+        value = status_quo + (target - status_quo) * weight
+        if p.history is not None and name not in scenario.parameters:
+            value = np.where(t < scenario.month(p.history.until), p.history.value, value)
+        out[name] = value
     return out

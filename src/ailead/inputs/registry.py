@@ -110,6 +110,34 @@ class Distribution(BaseModel):
         return f"{self.kind}(" + ", ".join(f"{k}={v:g}" for k, v in self.args.items()) + ")"
 
 
+class LeverLevel(BaseModel):
+    """What one level of a switch lever stands for: the policy, a source or an assumption, and
+    the range of values that policy could mean (`Parameter.lever_value` moves within it)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    policy: str = Field(min_length=10)
+    range: tuple[float, float]
+    source: SourceRef | None = None
+    assumption: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> LeverLevel:
+        if self.range[0] > self.range[1]:
+            raise ValueError(f"range {self.range} is reversed")
+        if self.source is None and not self.assumption:
+            raise ValueError("needs a source or an assumption")
+        return self
+
+
+class LeverHistory(BaseModel):
+    """The recorded value of a lever before a calendar month, the same in every scenario."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    until: str = Field(pattern=r"^\d{4}-\d{2}$")
+    value: float
+    source: SourceRef
+
+
 class Parameter(BaseModel):
     """One registry entry. Policy levers tied to a switch carry their value at each named level."""
 
@@ -126,6 +154,8 @@ class Parameter(BaseModel):
     named: dict[str, float] | None = None
     source: SourceRef | None = None
     assumption: str | None = None
+    policies: dict[Literal["off", "status-quo", "strong"], LeverLevel] | None = None
+    history: LeverHistory | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Parameter:
@@ -146,17 +176,40 @@ class Parameter(BaseModel):
                 raise ValueError("levels must be monotone from off to strong")
             if any(not lo <= v <= hi for v in ordered):
                 raise ValueError("levels must lie within the bounds")
+            self._check_policies()
         if self.kind in ("policy", "model") and self.distribution.uncertain:
             raise ValueError(
                 f"{self.kind} parameters are choices: their distribution must be fixed"
             )
         return self
 
-    def lever_value(self, strength: float) -> float:
-        """Lever value at strength s: linear through off (0), status-quo (0.5), strong (1)."""
+    def _check_policies(self) -> None:
+        """Each level's policy range lies in the bounds and holds the level; the ranges' ends run
+        from off to strong the way the levels do."""
+        if self.policies is None or set(self.policies) != set(LEVELS):
+            raise ValueError("a switch lever must give policies for off, status-quo and strong")
+        assert self.levels is not None
+        values, (lo, hi) = [self.levels[k] for k in LEVELS], self.bounds
+        for level, (a, b) in ((k, w.range) for k, w in self.policies.items()):
+            if not lo <= a <= self.levels[level] <= b <= hi:
+                raise ValueError(f"policies.{level}: the range must hold the level, in bounds")
+        for end in (0, 1):
+            ends = [self.policies[k].range[end] for k in LEVELS]
+            if ends != sorted(ends, reverse=values[0] > values[-1]):
+                raise ValueError("policies: ranges must run from off to strong as levels do")
+
+    def lever_value(self, strength: float, position: float | None = None) -> float:
+        """Lever value at strength s: linear through off (0), status-quo (0.5), strong (1).
+
+        With `position` q in [0, 1], each level is first moved within its policy range:
+        v_level = lo + q (hi - lo) (q = 0.5 is not the default: the default is the level).
+        """
         assert self.levels is not None
         xs = list(LEVELS.values())
-        return float(np.interp(strength, xs, [self.levels[k] for k in LEVELS]))
+        ys = [self.levels[k] for k in LEVELS]
+        if position is not None and self.policies is not None:
+            ys = [a + position * (b - a) for a, b in (self.policies[k].range for k in LEVELS)]
+        return float(np.interp(strength, xs, ys))
 
     def parse(self, raw: Any, where: str) -> float:
         """A user value (number, numeric string or named value) as a float within bounds."""
@@ -236,8 +289,11 @@ class Registry(BaseModel):
     @model_validator(mode="after")
     def _check_refs(self) -> Registry:
         for p in self.parameters.values():
-            if p.source is not None and p.source.ref not in self.sources:
-                raise ValueError(f"parameter {p.name}: unknown source {p.source.ref!r}")
+            refs = [p.source] + [w.source for w in (p.policies or {}).values()]
+            refs += [p.history.source] if p.history else []
+            for ref in refs:
+                if ref is not None and ref.ref not in self.sources:
+                    raise ValueError(f"parameter {p.name}: unknown source {ref.ref!r}")
         self._check_correlations()
         return self
 
