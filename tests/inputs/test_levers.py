@@ -87,3 +87,18 @@ def test_a_scenario_that_sets_a_lever_replaces_its_history():
     levers = lever_schedules(sc, REGISTRY, REGISTRY.sample(1, 0), 24)
     licensed = levers["export_licensed_chips"][:, 0]
     assert (licensed[:12] > 0).all() and licensed[-1] == pytest.approx(1000.0)
+
+
+@pytest.mark.parametrize("policy_start", ["2025-06", "2026-01", "2027-01"])
+def test_a_lever_set_to_its_recorded_value_stays_there_and_others_ramp_from_it(policy_start):
+    def schedule(**parameters):
+        sc = load_scenario({"name": "t", "policy_start": policy_start, "parameters": parameters})
+        return lever_schedules(sc, REGISTRY, REGISTRY.sample(1, 0), 72)["export_licensed_chips"]
+
+    none = schedule(export_licensed_chips=0.0)[:, 0]
+    assert (none[:12] == 0.0).all() and none[-1] == 0.0
+    if policy_start <= "2026-01":  # no status-quo licences in between to ramp down from
+        assert (none == 0.0).all()
+    today = schedule()[:, 0]
+    assert (today[:12] == 0.0).all() and (np.diff(today) >= 0).all()
+    assert today[-1] == REGISTRY["export_licensed_chips"].levels["status-quo"]

@@ -3,10 +3,12 @@
 Every lever follows its status-quo value until the scenario's policy start, then moves to its
 target over the switch's ramp: value(t) = sq + (target - sq) * clip((t - t0 + 1) / R, 0, 1).
 The target is the scenario's override if it gives one, else the lever's value at the switch
-strength. Before the policy start every scenario shares today's path. A lever with a recorded
-`history` takes its recorded value before that calendar month in every scenario (a policy that
-began after the anchor, such as the case-by-case licences of January 2026), unless the scenario
-sets that lever itself.
+strength. Before the policy start every scenario shares today's path.
+
+A lever with a recorded `history` (a policy that began after the anchor, such as the
+case-by-case licences of January 2026) takes its recorded value h before that calendar month u
+in every scenario, except from the policy start on where the scenario sets the lever itself;
+when the policy starts at or before u, its ramp starts from h: value(t) = h + (target - h) w(t).
 """
 
 from __future__ import annotations
@@ -41,8 +43,11 @@ def lever_schedules(
         status_quo = p.levels["status-quo"]
         ramp_months = np.maximum(params[RAMP_PARAMETER[p.switch]], 1.0)[None, :]
         weight = np.clip((t - t0 + 1.0) / ramp_months, 0.0, 1.0)
-        value = status_quo + (target - status_quo) * weight
-        if p.history is not None and name not in scenario.parameters:
-            value = np.where(t < scenario.month(p.history.until), p.history.value, value)
-        out[name] = value
+        start, recorded = status_quo, np.zeros_like(t, dtype=bool)
+        if p.history is not None:
+            until = scenario.month(p.history.until)
+            start = p.history.value if t0 <= until else status_quo
+            recorded = (t < until) & ((name not in scenario.parameters) | (t < t0))
+        value = np.where(t < t0, status_quo, start + (target - start) * weight)
+        out[name] = np.where(recorded, p.history.value if p.history else 0.0, value)
     return out
