@@ -28,7 +28,7 @@ def test_every_level_names_its_policy_with_a_source_or_assumption_and_a_range(le
 @pytest.mark.parametrize("lever", LEVERS, ids=lambda p: p.name)
 def test_lever_values_move_within_the_ranges_and_stay_monotone_in_strength(lever):
     strengths = np.linspace(0.0, 1.0, 11)
-    for q in (0.0, 0.3, 1.0):
+    for q in (-1.0, -0.4, 0.0, 0.3, 1.0):
         values = np.array([lever.lever_value(s, q) for s in strengths])
         steps = np.diff(values)
         assert (steps <= 1e-12).all() or (steps >= -1e-12).all()
@@ -102,3 +102,29 @@ def test_a_lever_set_to_its_recorded_value_stays_there_and_others_ramp_from_it(p
     today = schedule()[:, 0]
     assert (today[:12] == 0.0).all() and (np.diff(today) >= 0).all()
     assert today[-1] == REGISTRY["export_licensed_chips"].levels["status-quo"]
+
+
+def test_a_switch_reading_moves_its_levers_within_the_ranges_per_sample():
+    sc = load_scenario({"name": "t", "switches": {"compute": "strong", "access": "off"}})
+    params = REGISTRY.sample(3, 0)
+    params["compute_lever_reading"] = np.array([-1.0, 0.0, 1.0])
+    params["access_lever_reading"] = np.array([1.0, 0.5, -1.0])
+    levers = lever_schedules(sc, REGISTRY, params, 72)
+    for name in ("export_threshold_tpp", "sme_control", "smuggling_enforcement"):
+        p = REGISTRY[name]
+        level = "strong" if p.switch == "compute" else "off"
+        lo, hi = p.policies[level].range
+        strict, lenient = (hi, lo) if p.levels["strong"] >= p.levels["off"] else (lo, hi)
+        reading, v = params[f"{p.switch}_lever_reading"], p.levels[level]
+        expected = np.where(reading >= 0, v + reading * (strict - v), v - reading * (lenient - v))
+        np.testing.assert_allclose(levers[name][-1], expected)
+        sq_lo, sq_hi = p.policies["status-quo"].range
+        assert (levers[name][0] >= sq_lo - 1e-9).all() and (levers[name][0] <= sq_hi + 1e-9).all()
+
+
+@pytest.mark.parametrize("lever", LEVERS, ids=lambda p: p.name)
+def test_a_positive_reading_is_never_more_lenient(lever):
+    stricter = 1.0 if lever.levels["strong"] >= lever.levels["off"] else -1.0
+    for s in np.linspace(0.0, 1.0, 5):
+        values = [stricter * lever.lever_value(s, r) for r in (-1.0, -0.5, 0.0, 0.5, 1.0)]
+        assert np.all(np.diff(values) >= -1e-9)

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ailead.inputs.registry import Registry
+from ailead.inputs.registry import LEVELS, Registry
 from ailead.inputs.scenario import Scenario
 
 RAMP_PARAMETER = {s: f"{s}_policy_ramp_months" for s in ("compute", "access", "distillation")}
+READING_PARAMETER = {s: f"{s}_lever_reading" for s in ("compute", "access", "distillation")}
 
 
 def lever_targets(scenario: Scenario, registry: Registry) -> dict[str, float]:
@@ -31,19 +32,34 @@ def lever_targets(scenario: Scenario, registry: Registry) -> dict[str, float]:
     return out
 
 
+def _read(p, strength: float, reading: np.ndarray) -> np.ndarray:
+    """The lever at a switch strength, each sample reading the levels within their policy
+    ranges by its reading r in [-1, 1] (`Parameter.lever_value`, linear in r on each side)."""
+    level, up, down = (p.lever_value(strength, r) for r in (0.0, 1.0, -1.0))
+    return np.where(reading >= 0, level + reading * (up - level), level + reading * (level - down))
+
+
 def lever_schedules(
     scenario: Scenario, registry: Registry, params: dict[str, np.ndarray], n_months: int
 ) -> dict[str, np.ndarray]:
-    """Lever values, arrays of shape (months, samples), months counted from the anchor."""
+    """Lever values, arrays of shape (months, samples), months counted from the anchor.
+
+    The switch's lever reading (`{switch}_lever_reading`, 0 = the levels) moves the status quo
+    and a target set by the switch within the levels' policy ranges; a target the scenario sets
+    itself is taken as given.
+    """
     t = np.arange(n_months, dtype=float)[:, None]
     t0 = scenario.month(scenario.policy_start)
     out = {}
     for name, target in lever_targets(scenario, registry).items():
         p = registry.parameters[name]
-        status_quo = p.levels["status-quo"]
+        reading = params.get(READING_PARAMETER[p.switch], np.zeros(1))[None, :]
+        status_quo = _read(p, LEVELS["status-quo"], reading)
+        if name not in scenario.parameters:
+            target = _read(p, scenario.switches[p.switch], reading)
         ramp_months = np.maximum(params[RAMP_PARAMETER[p.switch]], 1.0)[None, :]
         weight = np.clip((t - t0 + 1.0) / ramp_months, 0.0, 1.0)
-        start, recorded = status_quo, np.zeros_like(t, dtype=bool)
+        start, recorded = status_quo, np.zeros(t.shape, dtype=bool)
         if p.history is not None:
             until = scenario.month(p.history.until)
             start = p.history.value if t0 <= until else status_quo

@@ -112,7 +112,7 @@ class Distribution(BaseModel):
 
 class LeverLevel(BaseModel):
     """What one level of a switch lever stands for: the policy, a source or an assumption, and
-    the range of values that policy could mean (`Parameter.lever_value` moves within it)."""
+    the range of values that policy could mean (a switch's lever reading moves within it)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     policy: str = Field(min_length=10)
@@ -198,18 +198,20 @@ class Parameter(BaseModel):
             if ends != sorted(ends, reverse=values[0] > values[-1]):
                 raise ValueError("policies: ranges must run from off to strong as levels do")
 
-    def lever_value(self, strength: float, position: float | None = None) -> float:
+    def lever_value(self, strength: float, reading: float = 0.0) -> float:
         """Lever value at strength s: linear through off (0), status-quo (0.5), strong (1).
 
-        With `position` q in [0, 1], each level is first moved within its policy range:
-        v_level = lo + q (hi - lo) (q = 0.5 is not the default: the default is the level).
+        A `reading` r in [-1, 1] first moves every level within its policy range, a share |r| of
+        the way to the range's strict end (the end towards `strong`) for r > 0 and to its
+        lenient end for r < 0 (r = 0: the levels).
         """
         assert self.levels is not None
-        xs = list(LEVELS.values())
         ys = [self.levels[k] for k in LEVELS]
-        if position is not None and self.policies is not None:
-            ys = [a + position * (b - a) for a, b in (self.policies[k].range for k in LEVELS)]
-        return float(np.interp(strength, xs, ys))
+        if reading and self.policies is not None:
+            rising = ys[-1] >= ys[0]  # stricter is higher
+            ends = [self.policies[k].range[int((reading > 0) == rising)] for k in LEVELS]
+            ys = [y + abs(reading) * (e - y) for y, e in zip(ys, ends, strict=True)]
+        return float(np.interp(strength, list(LEVELS.values()), ys))
 
     def parse(self, raw: Any, where: str) -> float:
         """A user value (number, numeric string or named value) as a float within bounds."""
