@@ -127,6 +127,8 @@ def test_the_anchor_moves_the_initial_state_and_the_time_axis():
             "end": "2025-12",
             "target": "2025-12",
             "policy_start": "2023-01",
+            # a lever with a recorded calendar history (licences from 2026-01) would differ
+            "parameters": {"export_licensed_chips": 0.0},
         }
     )
     assert sc.month("2023-01") == 0 and sc.month("2025-12") == 35

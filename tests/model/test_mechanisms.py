@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from ailead.model import access, capability, compute, distillation, lead
+from ailead.model import capability, compute, distillation, lead
 
 
 def test_us_production_matches_constant_growth_without_decline():
@@ -21,15 +21,6 @@ def test_domestic_chips_take_the_tighter_of_wafers_and_hbm():
     assert hbm_bound == pytest.approx(100.0)
 
 
-def test_exports_follow_the_threshold_by_chip_class():
-    classes = (2368.0, 15832.0, 36000.0)
-    thresholds = np.array([0.0, 2368.0, 4800.0, 20000.0])
-    best = compute.best_exportable_tpp(thresholds, classes)
-    np.testing.assert_array_equal(best, [0.0, 2368.0, 2368.0, 15832.0])
-    e = compute.legal_exports(100.0, 0.1, thresholds, classes, 36000.0)
-    assert e[0] == 0.0 and np.all(np.diff(e) >= 0)
-
-
 def test_stock_depreciates_with_lifetime():
     assert compute.stock_next(1200.0, 0.0, compute.monthly_retention(5.0)) == pytest.approx(
         1200.0 * (1 - 1 / 60)
@@ -40,14 +31,6 @@ def test_hbm_stockpile_is_spent_evenly_then_gone():
     months = np.arange(30)
     draw = compute.hbm_stockpile_drawdown(240.0, 24.0, months)
     assert draw[:24].sum() == pytest.approx(240.0) and (draw[24:] == 0).all()
-
-
-def test_smuggling_and_remote_access_fall_with_enforcement_and_closure():
-    levels = np.linspace(0, 1, 5)
-    s = access.smuggled(100.0, 0.04, levels)
-    r = access.remote_access(1000.0, 0.1, 0.1, levels, 0.1)
-    assert np.all(np.diff(s) < 0) and s[-1] == 0.0
-    assert np.all(np.diff(r) < 0) and r[-1] == pytest.approx(1.0)
 
 
 def test_distillation_needs_own_compute_and_falls_with_deterrence():

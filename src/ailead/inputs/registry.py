@@ -110,6 +110,34 @@ class Distribution(BaseModel):
         return f"{self.kind}(" + ", ".join(f"{k}={v:g}" for k, v in self.args.items()) + ")"
 
 
+class LeverLevel(BaseModel):
+    """What one level of a switch lever stands for: the policy, a source or an assumption, and
+    the range of values that policy could mean (a switch's lever reading moves within it)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    policy: str = Field(min_length=10)
+    range: tuple[float, float]
+    source: SourceRef | None = None
+    assumption: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> LeverLevel:
+        if self.range[0] > self.range[1]:
+            raise ValueError(f"range {self.range} is reversed")
+        if self.source is None and not self.assumption:
+            raise ValueError("needs a source or an assumption")
+        return self
+
+
+class LeverHistory(BaseModel):
+    """The recorded value of a lever before a calendar month, the same in every scenario."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    until: str = Field(pattern=r"^\d{4}-\d{2}$")
+    value: float
+    source: SourceRef
+
+
 class Parameter(BaseModel):
     """One registry entry. Policy levers tied to a switch carry their value at each named level."""
 
@@ -126,6 +154,8 @@ class Parameter(BaseModel):
     named: dict[str, float] | None = None
     source: SourceRef | None = None
     assumption: str | None = None
+    policies: dict[Literal["off", "status-quo", "strong"], LeverLevel] | None = None
+    history: LeverHistory | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Parameter:
@@ -146,17 +176,42 @@ class Parameter(BaseModel):
                 raise ValueError("levels must be monotone from off to strong")
             if any(not lo <= v <= hi for v in ordered):
                 raise ValueError("levels must lie within the bounds")
+            self._check_policies()
         if self.kind in ("policy", "model") and self.distribution.uncertain:
             raise ValueError(
                 f"{self.kind} parameters are choices: their distribution must be fixed"
             )
         return self
 
-    def lever_value(self, strength: float) -> float:
-        """Lever value at strength s: linear through off (0), status-quo (0.5), strong (1)."""
+    def _check_policies(self) -> None:
+        """Each level's policy range lies in the bounds and holds the level; the ranges' ends run
+        from off to strong the way the levels do."""
+        if self.policies is None or set(self.policies) != set(LEVELS):
+            raise ValueError("a switch lever must give policies for off, status-quo and strong")
         assert self.levels is not None
-        xs = list(LEVELS.values())
-        return float(np.interp(strength, xs, [self.levels[k] for k in LEVELS]))
+        values, (lo, hi) = [self.levels[k] for k in LEVELS], self.bounds
+        for level, (a, b) in ((k, w.range) for k, w in self.policies.items()):
+            if not lo <= a <= self.levels[level] <= b <= hi:
+                raise ValueError(f"policies.{level}: the range must hold the level, in bounds")
+        for end in (0, 1):
+            ends = [self.policies[k].range[end] for k in LEVELS]
+            if ends != sorted(ends, reverse=values[0] > values[-1]):
+                raise ValueError("policies: ranges must run from off to strong as levels do")
+
+    def lever_value(self, strength: float, reading: float = 0.0) -> float:
+        """Lever value at strength s: linear through off (0), status-quo (0.5), strong (1).
+
+        A `reading` r in [-1, 1] first moves every level within its policy range, a share |r| of
+        the way to the range's strict end (the end towards `strong`) for r > 0 and to its
+        lenient end for r < 0 (r = 0: the levels).
+        """
+        assert self.levels is not None
+        ys = [self.levels[k] for k in LEVELS]
+        if reading and self.policies is not None:
+            rising = ys[-1] >= ys[0]  # stricter is higher
+            ends = [self.policies[k].range[int((reading > 0) == rising)] for k in LEVELS]
+            ys = [y + abs(reading) * (e - y) for y, e in zip(ys, ends, strict=True)]
+        return float(np.interp(strength, list(LEVELS.values()), ys))
 
     def parse(self, raw: Any, where: str) -> float:
         """A user value (number, numeric string or named value) as a float within bounds."""
@@ -236,8 +291,11 @@ class Registry(BaseModel):
     @model_validator(mode="after")
     def _check_refs(self) -> Registry:
         for p in self.parameters.values():
-            if p.source is not None and p.source.ref not in self.sources:
-                raise ValueError(f"parameter {p.name}: unknown source {p.source.ref!r}")
+            refs = [p.source] + [w.source for w in (p.policies or {}).values()]
+            refs += [p.history.source] if p.history else []
+            for ref in refs:
+                if ref is not None and ref.ref not in self.sources:
+                    raise ValueError(f"parameter {p.name}: unknown source {ref.ref!r}")
         self._check_correlations()
         return self
 

@@ -1,15 +1,32 @@
 """Switch 2, access: smuggling and remote use of overseas data centres.
 
-Units: H100e per month (smuggling, a flow into the PRC stock) and H100e (remote use, compute the
-PRC reaches without owning it).
+Units: H100e per month (unmet demand and smuggling, flows into the PRC stock) and H100e (remote
+use, compute the PRC reaches without owning it).
 """
 
 from __future__ import annotations
 
+from ailead.model.arrays import namespace
 
-def smuggled(us_production, share_unenforced, enforcement):
-    """Smuggled chips [H100e/month]: S = sigma0 * (1 - enforcement) * P_us."""
-    return share_unenforced * (1.0 - enforcement) * us_production
+
+def unmet_demand(demand, frontier_h100e, exports):
+    """Compute PRC buyers want but legal channels do not give [H100e/month].
+
+    U = max(0, N * h_frontier - E): the chips demanded (N, chips/month) valued as the frontier
+    chips smugglers move, less legal exports E (H100e/month).
+    """
+    xp = namespace(demand, frontier_h100e, exports)
+    return xp.maximum(demand * frontier_h100e - exports, 0.0)
+
+
+def smuggled(unmet, share_unenforced, enforcement):
+    """Smuggled chips [H100e/month]: S = sigma0 * (1 - enforcement) * U.
+
+    sigma0 (0-1) is the share of unmet demand the grey market fills with no enforcement, so
+    smuggling is bounded by unmet demand, falls with enforcement and with legal supply, and grows
+    with what the PRC wants rather than with US output.
+    """
+    return share_unenforced * (1.0 - enforcement) * unmet
 
 
 def remote_access(us_stock, overseas_share, rentable_share, closure, leakage):

@@ -1,6 +1,8 @@
 """Switch 1, compute: accelerator production per bloc, legal exports, installed stocks.
 
-Units: production in H100e per month (H100-equivalents by dense BF16 FLOP/s), stocks in H100e.
+Units: production and exports in H100e per month (H100-equivalents by dense BF16 FLOP/s), stocks
+in H100e, PRC import demand and licensed volumes in chips per month, wafer capacity in wafers per
+month, HBM in stacks per month.
 """
 
 from __future__ import annotations
@@ -21,25 +23,37 @@ def us_production(p_2025, growth, decline, years):
     return p_2025 * xp.exp(log_g * horizon)
 
 
+def controlled_growth(level_0, growth, control):
+    """A capacity grown under a control, for each month (rows of `control`) [units of level_0].
+
+    L(t) = L_0 * g**(sum_{tau < t} c(tau) / 12), where c multiplies the log growth rate
+    (1 = today's controls, lower = tighter, 0 = no growth): a month's controls slow later growth,
+    and capacity already built is kept.
+    """
+    xp = namespace(level_0, growth, control)
+    earlier = xp.concatenate([xp.zeros_like(control[:1]), control[:-1]], axis=0)
+    return level_0 * xp.exp(xp.log(growth) * xp.cumsum(earlier, axis=0) / 12.0)
+
+
 def wafer_capacity(wafers_2025, growth, sme_control):
-    """PRC advanced-node wafer capacity [wafers/month] for each month (rows of `sme_control`).
+    """PRC advanced-node wafer capacity [wafers/month]: `controlled_growth` from January 2025."""
+    return controlled_growth(wafers_2025, growth, sme_control)
 
-    W(t) = W_2025 * g**(sum_{tau < t} c(tau) / 12), where c is the SME/servicing-control multiplier
-    on log growth (1 = today's controls, lower = tighter): a month's controls slow later growth.
+
+def domestic_hbm(domestic_mid_2025, growth, sme_control):
+    """Domestic PRC HBM output [stacks/month] for each month (rows of `sme_control`).
+
+    H_dom(t) = H_mid-2025 * g**(-5.5/12) * g**(sum_{tau < t} c(tau) / 12): the same control
+    multiplier on log growth as wafers, since DRAM and HBM lines need the same controlled tools
+    (deposition, etch, through-silicon-via and bonding equipment) and their servicing.
     """
-    xp = namespace(wafers_2025, growth, sme_control)
-    earlier = xp.concatenate([xp.zeros_like(sme_control[:1]), sme_control[:-1]], axis=0)
-    return wafers_2025 * xp.exp(xp.log(growth) * xp.cumsum(earlier, axis=0) / 12.0)
+    xp = namespace(domestic_mid_2025, growth, sme_control)
+    level_0 = domestic_mid_2025 * xp.exp(-xp.log(growth) * 5.5 / 12.0)
+    return controlled_growth(level_0, growth, sme_control)
 
 
-def hbm_inflow(domestic_2025, domestic_growth, import_potential, hbm_control, years):
-    """New HBM stacks per month reaching PRC chip makers.
-
-    H(t) = H_dom,2025 * g_dom**y + imports * (1 - control): domestic output grows at g_dom;
-    foreign supply is blocked in proportion to the HBM control.
-    """
-    xp = namespace(domestic_2025, domestic_growth, import_potential, hbm_control, years)
-    domestic = domestic_2025 * xp.exp(xp.log(domestic_growth) * years)  # g**y, faster as exp
+def hbm_inflow(domestic, import_potential, hbm_control):
+    """New HBM stacks per month reaching PRC chip makers: H = H_dom + imports * (1 - control)."""
     return domestic + import_potential * (1.0 - hbm_control)
 
 
@@ -79,24 +93,44 @@ def hbm_stockpile_drawdown(stockpile_2025, drawdown_months, month):
     return xp.where(month < drawdown_months, stockpile_2025 / drawdown_months, 0.0)
 
 
-def best_exportable_tpp(threshold, class_tpps):
-    """TPP of the best chip class at or below the export threshold (0 when none is)."""
-    xp = namespace(threshold, class_tpps)
-    best = xp.zeros_like(threshold)
+def class_h100e(tpp_limit, class_tpps, h100_tpp):
+    """H100e per chip of the best chip class at or below a TPP limit (0 when none is).
+
+    h = max{TPP_c / TPP_H100 : TPP_c <= limit}; the classes are fixed TPP figures (H20, H200,
+    B200 ...), so a limit between two classes allows the lower one.
+    """
+    xp = namespace(tpp_limit, h100_tpp)
+    best = xp.zeros_like(tpp_limit)
     for tpp in class_tpps:
-        best = xp.where(tpp <= threshold, xp.maximum(best, tpp), best)
-    return best
+        best = xp.where(tpp <= tpp_limit, xp.maximum(best, tpp), best)
+    return best / h100_tpp
 
 
-def legal_exports(us_production, demand_share, threshold, class_tpps, frontier_tpp):
+def legal_exports(demand, licensed, licensed_h100e, free_h100e, frontier_h100e):
     """Legal US accelerator exports to the PRC [H100e/month].
 
-    PRC buyers take a share of US-bloc output in units, of the best class the threshold allows:
-        E = share * P_us * min(1, TPP_best_allowed / TPP_frontier).
+    PRC buyers want N chips a month (`demand`, chips/month). The rules give two channels: chips of
+    the best class below the no-licence threshold (h_free H100e each, any number) and chips of
+    the best class the licensing rule allows case by case (h_lic each, at most L a month).
+    Buyers take the better class first:
+        n_lic = min(N, L) if h_lic > h_free else 0,   n_free = N - n_lic,
+        E = n_lic * h_lic + n_free * h_free,
+    with every class capped at the frontier chip (h <= h_frontier), so E <= N * h_frontier:
+    exports never exceed what the PRC would buy with no controls, nor the licensed volume plus
+    the unlicensed class.
     """
-    xp = namespace(us_production, demand_share, threshold, class_tpps, frontier_tpp)
-    allowed = best_exportable_tpp(threshold, class_tpps)
-    return demand_share * us_production * xp.minimum(1.0, allowed / frontier_tpp)
+    xp = namespace(demand, licensed, licensed_h100e, free_h100e, frontier_h100e)
+    h_free = xp.minimum(free_h100e, frontier_h100e)
+    h_lic = xp.minimum(licensed_h100e, frontier_h100e)
+    n_lic = xp.where(h_lic > h_free, xp.minimum(demand, licensed), 0.0)
+    return n_lic * h_lic + (demand - n_lic) * h_free
+
+
+def import_demand(chips_2026, growth, years):
+    """PRC buyers' demand for imported accelerators [chips/month]: N(y) = N_2026 * g**(y - 1),
+    with y the years since mid-2025 (N_2026 describes mid-2026)."""
+    xp = namespace(chips_2026, growth, years)
+    return chips_2026 * xp.exp(xp.log(growth) * (years - 1.0))
 
 
 def monthly_retention(lifetime_years):

@@ -3,12 +3,19 @@ projections, and the policy levers in force, for every month at once.
 
 The supply mechanisms do not depend on the simulated state, so they are applied once to
 (months, samples) arrays before the loop. The step then scales them by the state-dependent
-factors (revenue feedback, counter-moves):
+factors (revenue feedback, counter-moves) through `abroad`:
 
     production_us(t)  P_us(t)  [H100e/month], Epoch's 2025 shipments grown at a decaying rate
     production_cn(t)  P_cn(t)  [H100e/month], min(wafers x yield, HBM / stacks) x chip performance
-    exports(t)        E(t)     [H100e/month], PRC demand for the best class under the threshold
-    smuggled(t)       S(t)     [H100e/month], a share of US output x (1 - enforcement)
+    demand(t)         N(t)     [chips/month], PRC buyers' demand for imported accelerators
+    frontier_h100e(t) h_f(t)   [H100e/chip], the newest US chip
+    licensed(t)       L(t)     [chips/month], volume licensed case by case above the threshold
+    licensed_h100e(t) h_lic(t) [H100e/chip], the best class the licensing rule allows
+    free_h100e(t)     h_free(t)[H100e/chip], the best class below the no-licence threshold
+    smuggling_share   sigma0   [0-1], share of unmet demand smuggled with no enforcement
+    enforcement(t)    [0-1]    share of would-be smuggling stopped
+    exports(t)        E(t)     [H100e/month], `abroad` at the baseline (factors 1)
+    smuggled(t)       S(t)     [H100e/month], the same
     stockpile(t)      [x]      import demand surge while a fall of legal imports is announced
     remote_rate(t)    [H100e per H100e of US stock] overseas capacity rented by PRC labs
     deterrence(t)     [0, 1]   distillation deterrence in force
@@ -34,10 +41,36 @@ class Inputs(NamedTuple):
     stockpile: Array
     remote_rate: Array
     deterrence: Array
+    demand: Array
+    frontier_h100e: Array
+    licensed: Array
+    licensed_h100e: Array
+    free_h100e: Array
+    smuggling_share: Array
+    enforcement: Array
 
     def at(self, t: int) -> Inputs:
         """The inputs of month t."""
         return Inputs(*(values[t] for values in self))
+
+
+def abroad(x: Inputs, demand_factor, surge) -> tuple[Array, Array]:
+    """Legal exports and smuggling this month [H100e/month], with the PRC's import demand scaled
+    by `demand_factor` (its revenue feedback) and, for the legal channel only, by `surge` (the
+    stockpiling surge ahead of announced controls):
+
+        N = N_base x demand_factor
+        E = legal_exports(N x surge, L, h_lic, h_free, h_f)       (<= N surge h_f, n_lic <= L)
+        S = sigma0 (1 - enforcement) x max(0, N h_f - E)
+
+    Works on one month (samples,) or on all months at once (months, samples).
+    """
+    demand = x.demand * demand_factor
+    exports = compute.legal_exports(
+        demand * surge, x.licensed, x.licensed_h100e, x.free_h100e, x.frontier_h100e
+    )
+    unmet = access.unmet_demand(demand, x.frontier_h100e, exports)
+    return exports, access.smuggled(unmet, x.smuggling_share, x.enforcement)
 
 
 def _production_cn(p, levers, month, years):
@@ -46,12 +79,11 @@ def _production_cn(p, levers, month, years):
     wafers = compute.wafer_capacity(
         p["cn_advanced_wafers_2025"], p["cn_wafer_growth"], levers["sme_control"]
     )
+    domestic_hbm = compute.domestic_hbm(
+        p["cn_hbm_domestic_2025"], p["cn_hbm_domestic_growth"], levers["sme_control"]
+    )
     hbm = compute.hbm_inflow(
-        p["cn_hbm_domestic_2025"],
-        p["cn_hbm_domestic_growth"],
-        p["cn_hbm_import_potential"],
-        levers["hbm_control"],
-        years,
+        domestic_hbm, p["cn_hbm_import_potential"], levers["hbm_control"]
     ) + compute.hbm_stockpile_drawdown(
         p["cn_hbm_stockpile_2025"], p["cn_hbm_stockpile_months"], month
     )
@@ -68,6 +100,23 @@ def _production_cn(p, levers, month, years):
     return chips_cn * p["cn_chip_h100e_2025"] * xp.exp(xp.log(p["cn_chip_perf_growth"]) * years)
 
 
+def _channels(p: dict, levers: dict, years) -> dict:
+    """The import channels' exogenous terms, arrays (months, samples)."""
+    xp = namespace(years, p["b200_tpp"])
+    classes = (p["h20_tpp"], p["h200_tpp"], p["b200_tpp"])
+    frontier = p["b200_tpp"] / p["h100_tpp"] * xp.exp(xp.log(p["us_chip_perf_growth"]) * years)
+    demand = compute.import_demand(p["cn_import_demand_2026"], p["cn_import_demand_growth"], years)
+    return {
+        "demand": demand * xp.ones_like(frontier),
+        "frontier_h100e": frontier,
+        "licensed": levers["export_licensed_chips"] * xp.ones_like(frontier),
+        "licensed_h100e": compute.class_h100e(levers["export_licence_tpp"], classes, p["h100_tpp"]),
+        "free_h100e": compute.class_h100e(levers["export_threshold_tpp"], classes, p["h100_tpp"]),
+        "smuggling_share": p["smuggling_share_unenforced"] * xp.ones_like(frontier),
+        "enforcement": levers["smuggling_enforcement"],
+    }
+
+
 def exogenous(p: dict, levers: dict, n_months: int) -> Inputs:
     """Every month's exogenous inputs, arrays (months, samples).
 
@@ -79,27 +128,14 @@ def exogenous(p: dict, levers: dict, n_months: int) -> Inputs:
     prod_us = compute.us_production(
         p["us_production_2025"], p["us_production_growth"], p["us_production_growth_decline"], years
     )
-    exports = compute.legal_exports(
-        prod_us,
-        p["cn_import_demand_share"],
-        levers["export_threshold_tpp"],
-        (p["h20_tpp"], p["h200_tpp"], p["b200_tpp"]),
-        p["b200_tpp"] * xp.exp(xp.log(p["us_chip_perf_growth"]) * years),
-    )
-    announced = responses.announced_fall(
-        exports, p["control_announcement_months"], p["cn_stockpile_trigger"]
-    )
-    return Inputs(
+    channels = _channels(p, levers, years)
+    base = Inputs(
         month=month[:, 0],
         production_us=prod_us,
         production_cn=_production_cn(p, levers, month, years),
-        exports=exports,
-        smuggled=access.smuggled(
-            prod_us, p["smuggling_share_unenforced"], levers["smuggling_enforcement"]
-        ),
-        stockpile=responses.stockpile_factor(
-            announced, p["cn_stockpile_surge"], p["prc_responses"]
-        ),
+        exports=prod_us * 0.0,
+        smuggled=prod_us * 0.0,
+        stockpile=xp.ones_like(prod_us),
         remote_rate=access.remote_access(
             1.0,
             p["overseas_share_of_us_compute"],
@@ -108,4 +144,16 @@ def exogenous(p: dict, levers: dict, n_months: int) -> Inputs:
             p["remote_closure_leakage"],
         ),
         deterrence=levers["distillation_deterrence"],
+        **channels,
+    )
+    exports, smuggled = abroad(base, 1.0, 1.0)
+    announced = responses.announced_fall(
+        exports, p["control_announcement_months"], p["cn_stockpile_trigger"]
+    )
+    return base._replace(
+        exports=exports,
+        smuggled=smuggled,
+        stockpile=responses.stockpile_factor(
+            announced, p["cn_stockpile_surge"], p["prc_responses"]
+        ),
     )

@@ -13,8 +13,7 @@ A month, after the frontier half (`ailead.sim.frontier`):
     share'  = share + c (softmax(V) - share)                       installed shares abroad
     pi      = world AI revenue shares;  invest = (pi / pi0)^(eta on)
     P_us    = P_us,base x invest_us x retaliation;  P_cn = P_cn,base x build-out
-    E       = E_base x invest_us x retaliation x invest_cn x stockpile
-    S       = S_base x invest_us x retaliation
+    E, S    = abroad(inputs, invest_cn, stockpile)    exports and smuggling (sim/flows.py)
     K'      = K x retention + (P_us, P_cn + E + S)
     fired'  = latch(fired, conditions, t)                          the counter-moves' triggers
 """
@@ -23,7 +22,7 @@ from __future__ import annotations
 
 from ailead.model import adoption, capability, compute, distillation, feedback, markets, responses
 from ailead.model.arrays import Array, namespace
-from ailead.sim.flows import Inputs
+from ailead.sim.flows import Inputs, abroad
 from ailead.sim.frontier import (
     Frontier,
     efficiency_next,
@@ -247,8 +246,8 @@ def _inflows(r: dict, fired: Array, x: Inputs, invest: Array) -> tuple[Array, Ar
     )
     us_output = invest[0] * responses.retaliation_factor(fired[2], r["retaliation_cost"], r["on"])
     production = xp.asarray([x.production_us * us_output, x.production_cn * buildout])
-    exports = x.exports * us_output * invest[1] * x.stockpile
-    return production, exports, x.smuggled * us_output
+    exports, smuggled = abroad(x, invest[1], x.stockpile)
+    return production, exports, smuggled
 
 
 def _fired_next(r: dict, fired: Array, fr: Frontier, exports: Array, month: Array) -> Array:
