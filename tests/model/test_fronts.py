@@ -137,8 +137,8 @@ def test_more_us_export_promotion_never_lowers_the_us_share(u, a, b, preset):
 
 def test_the_revenue_feedback_rewards_the_stack_that_gains_share():
     """Where the US stack's revenue share runs above its start in us-lead (on average over the
-    months, weighted by production), it builds more compute with the feedback on than off; where below, less
-    (counter-moves off, to isolate the feedback)."""
+    months, weighted by production), it builds more compute with the feedback on than off;
+    where below, less (counter-moves off, to isolate the feedback)."""
     base = ailead.load_scenario("us-lead").with_overrides({"prc_responses": "0"})
     on = ailead.run(base, samples=32, seed=2)
     off = ailead.run(base.with_overrides({"revenue_feedback": "0"}), samples=32, seed=2)
