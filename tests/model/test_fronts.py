@@ -283,3 +283,35 @@ def test_verdict_thresholds_are_set_per_scenario():
         "verdict": {"lead_at_most": 30, "lead_at_least": 40},
     }
     assert set(ailead.run(loose, samples=16)["outcome"].values) == {"scenario-two"}
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    gain=st.tuples(st.floats(0.0, 5.0), st.floats(0.0, 5.0)),
+    k_cap=st.floats(0.01, 0.3),
+    log_price=st.floats(-2.0, 2.0),
+    k_price=st.floats(0.0, 2.0),
+)
+def test_adoption_speeds_up_with_capability_and_slows_with_price(gain, k_cap, log_price, k_price):
+    low, high = min(gain), max(gain)
+    faster = adoption.diffusion_multiplier(1.0, high, k_cap, log_price, k_price)
+    slower = adoption.diffusion_multiplier(1.0, low, k_cap, log_price, k_price)
+    assert faster >= slower and (high - low < 1e-3 or faster > slower)
+    dearer = adoption.diffusion_multiplier(1.0, low, k_cap, log_price + 0.5, k_price)
+    assert dearer <= slower and (k_price < 1e-3 or dearer < slower)
+
+
+def test_us_adoption_responds_to_us_levers_and_us_capability():
+    """Paired draws: a stronger US adoption push, more US export promotion (share abroad ->
+    revenue -> compute -> cheaper inference) and faster US capability each raise US adoption by
+    2028; none of them moves it down in any draw."""
+    base = ailead.load_scenario("status-quo")
+    ref = ailead.run(base, samples=32, seed=4)["adoption"].sel(bloc="us").isel(time=47).values
+    for change in (
+        {"us_adoption_push": "1.5"},
+        {"us_export_promotion": "1"},
+        {"adoption_capability_elasticity": "0.2"},
+    ):
+        ds = ailead.run(base.with_overrides(change), samples=32, seed=4)
+        moved = ds["adoption"].sel(bloc="us").isel(time=47).values - ref
+        assert (moved >= -1e-12).all() and np.median(moved) > 0, change
