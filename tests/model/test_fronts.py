@@ -58,7 +58,7 @@ def test_the_prc_share_abroad_follows_its_capability_relative_to_the_us(
     assert cn_dear < cn0
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     u=st.lists(unit, min_size=3 * len(UNCERTAIN), max_size=3 * len(UNCERTAIN)),
     switch=st.sampled_from(["compute", "access", "distillation"]),
