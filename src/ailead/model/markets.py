@@ -13,9 +13,12 @@ with V[m, neither] = 0. Buyers compare stacks with each other, not with their ow
   (0 for the leader, minus the gap for the follower). When both stacks advance together nothing
   moves; when the follower closes the gap its share rises. trust[m, s] weights the PRC stack's
   term (markets that restrict PRC models care less about its standing either way).
-- ln p_s - ln p_min is the stack's inference price relative to the cheaper one, from each bloc's
-  compute per user at home (`ailead.model.adoption.log_inference_price`, 0 at the start): a stack
-  short of compute serves abroad at a higher price.
+- ln p_s - ln p_min is the stack's inference price relative to the cheaper one, with
+  ln p_s = -s ln(X_s(t) / X_s(0)) from the compute X_s the stack can serve from and the scarcity
+  pass-through s (0 at the start): a stack whose compute grows more slowly serves abroad at a
+  relatively higher price. Home users are not subtracted, so a bloc that adopts more slowly at
+  home does not become cheaper abroad (that second-order channel would let a switch that slows
+  the PRC at home raise its share abroad).
 - price_s falls with export subsidies and open weights; open_s is the share of the stack's
   frontier released as open weights (on-premises deployability); promo_s the export-promotion
   effort in [0, 1]; the last term is the installed-base network effect, so early share compounds.
@@ -76,6 +79,12 @@ def relative_capability(capability_us, capability_cn):
     xp = namespace(capability_us, capability_cn)
     best = xp.maximum(capability_us, capability_cn)
     return xp.stack([capability_us - best, capability_cn - best])
+
+
+def log_serving_price(compute, compute0, scarcity):
+    """ln p_s = -s ln(X_s / X_s(0)): a stack's inference price index abroad, 0 at the start."""
+    xp = namespace(compute, compute0, scarcity)
+    return -scarcity * xp.log(compute / compute0)
 
 
 def relative_log_price(log_price):

@@ -8,11 +8,12 @@ code runs under NumPy and under `jax.jit`/`jax.lax.scan`.
 
 A month, after the frontier half (`ailead.sim.frontier`):
 
-    ln p    = -s ln(compute per user / start)                     each bloc's inference price
+    ln p    = -s ln(compute per user / start)                     inference price at home
     a'      = Bass step of adoption, faster with capability gain and cheaper inference
-    r       = I_s - max(I_us, I_cn);  ln p - min(ln p)           standing against the other stack
+    r       = I_s - max(I_us, I_cn);  ln q = -s ln(compute / start)  standing abroad against
+              the other stack: capability, and serving price relative to the cheaper one
     V       = k + policy terms (price, open weights, promotion) + b_cap trust r
-              - b_price (ln p - min ln p) + b_net share
+              - b_price (ln q - min ln q) + b_net share
     share'  = share + c (softmax(V) - share)                       installed shares abroad
     pi      = world AI revenue shares;  invest = (pi / pi0)^(eta on)
     P_us    = P_us,base x invest_us x retaliation;  P_cn = P_cn,base x build-out
@@ -214,8 +215,9 @@ def init(p: dict, x0: Inputs) -> tuple[Constants, State]:
     h = _home_constants(p, fr.accessible)
     # The constants that reproduce the starting shares abroad under today's market levers, and
     # the starting revenue shares.
+    m.update(accessible0=fr.accessible, scarcity=p["inference_scarcity"])
     drivers = _policy_utility(m, m["open_today"], m["promo_today"]) + _standing_utility(
-        m, state, fr, _log_prices(h, state.adoption, fr)
+        m, state, fr
     )
     k_us, k_cn = markets.calibrated_constants(
         state.installed[:, 0], state.installed[:, 1], drivers[:, 0], drivers[:, 1]
@@ -234,29 +236,29 @@ def _log_prices(h: dict, adopt: Array, fr: Frontier) -> Array:
     )
 
 
-def _adoption_next(h: dict, adopt: Array, fr: Frontier, log_price: Array) -> Array:
+def _adoption_next(h: dict, adopt: Array, fr: Frontier) -> Array:
     """Next month's adoption of both blocs, (bloc, samples)."""
+    log_price = _log_prices(h, adopt, fr)
     rate = adoption.diffusion_multiplier(
         h["push"], fr.gain_since_start, h["k_capability"], log_price, h["k_price"]
     )
     return adoption.bass_step(adopt, h["innovation"], h["imitation"], rate)
 
 
-def _standing_utility(m: dict, s: State, fr: Frontier, log_price: Array) -> Array:
-    """The monthly terms of the utilities abroad: capability and price relative to the other
-    stack, and the installed base, (market, stack, samples)."""
+def _standing_utility(m: dict, s: State, fr: Frontier) -> Array:
+    """The monthly terms of the utilities abroad: capability and serving price relative to the
+    other stack, and the installed base, (market, stack, samples)."""
     relative_cap = markets.relative_capability(fr.recent[0], fr.best_capability)
-    relative_price = markets.relative_log_price(log_price)
+    serving = markets.log_serving_price(fr.accessible, m["accessible0"], m["scarcity"])
+    relative_price = markets.relative_log_price(serving)
     return markets.market_utility(relative_cap, relative_price, m["trust"], s.installed, m["b"])
 
 
-def _markets_next(
-    m: dict, s: State, fr: Frontier, log_price: Array, open_share: Array
-) -> tuple[Array, Array]:
+def _markets_next(m: dict, s: State, fr: Frontier, open_share: Array) -> tuple[Array, Array]:
     """Next month's installed shares abroad and this month's revenue shares (stack, samples)."""
     xp = namespace(s.installed)
     utility = (m["constants"] + _policy_utility(m, open_share, m["promo"])) + _standing_utility(
-        m, s, fr, log_price
+        m, s, fr
     )
     us, cn, _ = markets.logit_shares(utility[:, 0], utility[:, 1])
     revenue = feedback.revenue_shares(s.adoption, m["weights"], s.installed)
@@ -295,8 +297,7 @@ def step(c: Constants, s: State, x: Inputs) -> tuple[State, Monthly]:
     xp = namespace(s.stock, x.month)
     fr = frontier(c.frontier, s, x)
     open_share = _open_shares(c.responses, s.fired)
-    log_price = _log_prices(c.home, s.adoption, fr)
-    installed, revenue = _markets_next(c.markets, s, fr, log_price, open_share)
+    installed, revenue = _markets_next(c.markets, s, fr, open_share)
     invest = feedback.investment_multiplier(
         revenue, c.markets["revenue0"], c.markets["elasticity"], c.markets["feedback"]
     )
@@ -307,7 +308,7 @@ def step(c: Constants, s: State, x: Inputs) -> tuple[State, Monthly]:
         best_run=fr.best_run,
         log_eff=efficiency_next(c.frontier, s.log_eff, fr),
         best_capability=fr.best_capability,
-        adoption=_adoption_next(c.home, s.adoption, fr, log_price),
+        adoption=_adoption_next(c.home, s.adoption, fr),
         installed=installed,
         fired=_fired_next(c.responses, s.fired, fr, exports, x.month),
         leader_path=fr.recent[:-1],
