@@ -326,7 +326,81 @@ def report_rows() -> list[dict]:
             note="The two estimates taken as the ends of a 90% range; value: their geometric mean.",
         )
     )
+    return rows + adoption_rows() + share_rows()
+
+
+BTOS = (
+    "US Census Bureau, Business Trends and Outlook Survey: share of firms that used AI in "
+    "producing goods or services in the last two weeks (national, biweekly); quarterly averages "
+    "as read by Goldman Sachs Research (secondary), https://www.census.gov/hfp/btos/data"
+)
+
+
+def adoption_rows() -> list[dict]:
+    """BTOS quarterly readings for 2025 (levels at each quarter's middle month) and the PRC's
+    level mapped through Microsoft's user shares."""
+    rows = []
+    for mid, value in (("2025-02-15", 0.074), ("2025-05-15", 0.092), ("2025-08-15", 0.097)):
+        rows.append(
+            dict(
+                series="firm_ai_use",
+                bloc="us",
+                start=mid,
+                end=mid,
+                value=value,
+                unit="share",
+                scale="linear",
+                sd=0.005,
+                source="census-btos",
+                citation=BTOS,
+                note="Quarterly average of the biweekly estimates, read at the quarter's middle "
+                "month. sd: an assumed reading error of half a point (the survey's own standard "
+                "errors are about 0.1-0.2 points). The question changed to 'any business "
+                "function' on 17 Nov 2025, so later readings (17-20%) are another measure.",
+            )
+        )
+    rows.append(
+        dict(
+            series="firm_ai_use",
+            bloc="cn",
+            start="2025-10-01",
+            end="2025-10-01",
+            value=0.056,
+            unit="share",
+            scale="linear",
+            sd=0.02,
+            source="microsoft-diffusion-2025;census-btos",
+            citation="Microsoft AI Economy Institute, 'Global AI Adoption in 2025' (AI Diffusion "
+            "Report), 2026, https://github.com/microsoft/ai-diffusion-report; with " + BTOS,
+            note="Mapped, not observed: PRC / US share of working-age people using generative AI "
+            "in H2 2025 (16.3% / 28.3% = 0.58) times the US BTOS Q3 2025 reading (9.7%). sd: "
+            "wide, for the mapping and telemetry's likely undercount of the PRC (CNNIC about 43%).",
+        )
+    )
     return rows
+
+
+def share_rows() -> list[dict]:
+    """The PRC models' share of OpenRouter tokens, averaged over 2025."""
+    return [
+        dict(
+            series="cn_share_abroad",
+            bloc="cn",
+            start="2025-01-01",
+            end="2025-12-31",
+            value=0.13,
+            unit="share",
+            scale="linear",
+            sd=0.03,
+            source="openrouter-2025",
+            citation="Aubakirova, Atallah, Clark, Summerville and Midha, 'State of AI: An "
+            "Empirical 100 Trillion Token Study with OpenRouter', OpenRouter and a16z, Dec 2025, "
+            "https://openrouter.ai/state-of-ai",
+            note="Chinese open-weight models: about 13% of tokens on average over 2025, from "
+            "about 1.2% of weekly tokens in late 2024 to nearly 30% in some weeks. sd: assumed "
+            "reading error of the average. The model's value is its mean over 2025.",
+        )
+    ]
 
 
 def main(data: Path) -> pd.DataFrame:

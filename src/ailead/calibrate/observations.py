@@ -11,7 +11,10 @@ standard deviation on the series' scale (log10 for quantities, linear for ECI po
 - flow series (production, imports, smuggling): the sum of a monthly flow over the months from
   `start` to `end`;
 - installed compute: cumulative shipments, as the Epoch counts define it (no retirements): the
-  stock in the run's first month plus the production of every month up to `end`.
+  stock in the run's first month plus the production of every month up to `end`;
+- mean series (the PRC's share abroad): the average of a monthly level from `start` to `end`;
+  the share abroad is the PRC stack's share of the two third-country markets weighted by their
+  GDP shares.
 
 An observation outside the run's months gets NaN. Each series also carries a model discrepancy
 (an assumption, stated below): the spread expected between a stylised model and the record even
@@ -43,7 +46,7 @@ class Series:
     description: str
     unit: str
     scale: Literal["log10", "linear"]
-    kind: Literal["level", "flow", "installed"]
+    kind: Literal["level", "flow", "installed", "mean"]
     variable: str
     discrepancy: float
     why: str
@@ -131,6 +134,26 @@ SERIES = {
         "lead_at_release_months",
         2.0,
         "single releases against a smooth capability path read at an average release",
+    ),
+    "firm_ai_use": Series(
+        "Share of firms using AI in producing goods or services (Census BTOS; PRC mapped)",
+        "share",
+        "linear",
+        "level",
+        "adoption",
+        0.01,
+        "a smooth diffusion path against a biweekly survey that wobbles by about a point",
+    ),
+    "cn_share_abroad": Series(
+        "PRC models' share of AI use outside the PRC (OpenRouter tokens)",
+        "share",
+        "linear",
+        "mean",
+        "market_share",
+        0.05,
+        "tokens routed through one developer platform (open-weight and price-sensitive uses "
+        "over-represented, US users included) against GDP-weighted shares of use in the two "
+        "third-country markets",
     ),
 }
 
@@ -245,6 +268,17 @@ def _chips_per_h100e(ds: xr.Dataset) -> np.ndarray:
     return 1.0 / (c0 * growth ** years[None, :])
 
 
+def _share_abroad(ds: xr.Dataset, supplier: str) -> np.ndarray:
+    """(samples, months): a stack's share of the third-country markets, GDP-weighted."""
+    params = ds["parameters"]
+    w = np.stack(
+        [params.sel(parameter=f"gdp_share_{k}").values for k in ("developed", "global_south")],
+        axis=1,
+    )  # (samples, market)
+    shares = ds["market_share"].sel(supplier=supplier).transpose("sample", "time", "market").values
+    return (shares * w[:, None, :]).sum(axis=2) / w.sum(axis=1)[:, None]
+
+
 def model_values(ds: xr.Dataset, obs: pd.DataFrame) -> np.ndarray:
     """The model's value for every observation (rows) and sample (columns); NaN outside the run."""
     first = _month_number(ds["time"].values[0])
@@ -252,7 +286,10 @@ def model_values(ds: xr.Dataset, obs: pd.DataFrame) -> np.ndarray:
     out = np.full((len(obs), ds.sizes["sample"]), np.nan)
     for i, row in enumerate(obs.itertuples(index=False)):
         spec = SERIES[row.series]
-        values = _series_of(ds, spec.variable, row.bloc)
+        if row.series == "cn_share_abroad":
+            values = _share_abroad(ds, "cn")
+        else:
+            values = _series_of(ds, spec.variable, row.bloc)
         if row.series == "cn_domestic_accelerators":
             values = values * _chips_per_h100e(ds)
         k0 = _month_number(row.start) - first
@@ -261,6 +298,8 @@ def model_values(ds: xr.Dataset, obs: pd.DataFrame) -> np.ndarray:
             out[i] = values[:, k1]
         elif spec.kind == "flow" and k0 >= 0 and k1 < n_months:
             out[i] = values[:, k0 : k1 + 1].sum(axis=1)
+        elif spec.kind == "mean" and k0 >= 0 and k1 < n_months:
+            out[i] = values[:, k0 : k1 + 1].mean(axis=1)
         elif spec.kind == "installed" and -1 <= k1 < n_months:
             stock = ds["compute_stock_h100e"].sel(bloc=row.bloc or "us").values[:, 0]
             out[i] = stock + values[:, : k1 + 1].sum(axis=1)

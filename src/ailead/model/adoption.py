@@ -1,6 +1,11 @@
-"""Domestic adoption: Bass diffusion of AI through a bloc's economy.
+"""Domestic adoption: Bass diffusion of AI through a bloc's firms.
 
-a(t) is the share of economic activity using AI in production, in [0, 1]. Each month
+a(t) is the share of firms using AI in producing goods or services, in [0, 1]: the measure of the
+US Census Bureau's Business Trends and Outlook Survey (BTOS), unweighted by firm size, so the
+model is compared with BTOS directly. It is not a share of economic activity (large firms adopt
+more, so an employment-weighted share is higher). For the PRC, which has no such survey, the start
+is mapped from Microsoft's share of working-age people using generative AI (registry:
+`adoption_cn_2025`). Each month
 
     a(t+1) = a(t) + min(1, (p + q a(t)) * M(t) / 12) * (1 - a(t)),
 

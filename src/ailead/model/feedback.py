@@ -6,7 +6,10 @@ markets, weighted by each market's share of world GDP:
     R_s(t) = w_s a_s(t) + sum_m w_m abar(t) share[m, s](t),
 
 where abar is the GDP-weighted adoption of the two blocs (third countries are assumed to adopt
-at their pace). A stack's share of world AI revenue, pi_s = R_s / (R_us + R_cn + R_neither),
+at their pace). Adoption is a share of firms (the BTOS measure); AI spending is taken as
+proportional to it in every economy, so only ratios of adoption matter here and a common factor
+between firm share and spending cancels (an assumption: it ignores that large firms adopt more).
+A stack's share of world AI revenue, pi_s = R_s / (R_us + R_cn + R_neither),
 scales its compute investment relative to the baseline projections, which already assume the
 2025 outlook:
 

@@ -1,23 +1,36 @@
 """Global distribution: third-country AI markets shared by the US stack, the PRC stack and neither.
 
 Each market m (other developed economies; the Global South) chooses among suppliers s in
-{us, cn} and `neither` (no AI, or local stacks) by a multinomial logit. The utility of a stack is
+{us, cn} and `neither` (local stacks, or no AI) by a multinomial logit. The utility of a stack is
 
-    V[m, s](t) = k[m, s] + b_cap * trust[m, s] * dI_s(t) - b_price * ln(price_s(t))
-                 + b_onprem * open_s(t) + b_promo * promo_s(t) + b_net * share[m, s](t),
+    V[m, s](t) = k[m, s] + b_cap * trust[m, s] * r_s(t) - b_price * (ln p_s(t) - ln p_min(t))
+                 - b_price * ln(price_s) + b_onprem * open_s + b_promo * promo_s
+                 + b_net * share[m, s](t),
 
-with V[m, neither] = 0. dI_s is the stack's capability gain since the start [OOM], weighted by the
-market's trust in that stack; price_s falls with export subsidies and open weights; open_s is the
-share of the stack's frontier released as open weights (on-premises deployability); promo_s the
-export-promotion effort in [0, 1]; the last term is the installed-base network effect, so early
-share compounds. The constants k[m, s] are set so that the choice at the start reproduces the
-observed 2025 shares. `policy_utility` holds the terms that move only with policy (price,
-open weights, promotion) and `market_utility` those that move every month. The installed base
-moves towards the choice at the switching rate c [1/month]:
+with V[m, neither] = 0. Buyers compare stacks with each other, not with their own past:
 
-    share(t+1) = share(t) + c * (sigma(V(t)) - share(t)),
+- r_s = I_s - max(I_us, I_cn) [OOM] is the stack's capability relative to the best of the two
+  (0 for the leader, minus the gap for the follower). When both stacks advance together nothing
+  moves; when the follower closes the gap its share rises. trust[m, s] weights the PRC stack's
+  term (markets that restrict PRC models care less about its standing either way).
+- ln p_s - ln p_min is the stack's inference price relative to the cheaper one, with
+  ln p_s = -s ln(X_s(t) / X_s(0)) from the compute X_s the stack can serve from and the scarcity
+  pass-through s (0 at the start): a stack whose compute grows more slowly serves abroad at a
+  relatively higher price. Home users are not subtracted, so a bloc that adopts more slowly at
+  home does not become cheaper abroad (that second-order channel would let a switch that slows
+  the PRC at home raise its share abroad).
+- price_s falls with export subsidies and open weights; open_s is the share of the stack's
+  frontier released as open weights (on-premises deployability); promo_s the export-promotion
+  effort in [0, 1]; the last term is the installed-base network effect, so early share compounds.
 
-a convex combination of two points of the simplex, so shares stay in [0, 1] and sum to 1.
+The constants k[m, s] are set so that the choice at the start reproduces the observed 2025 shares
+(a stationary start). `policy_utility` holds the terms that move only with policy (price, open
+weights, promotion) and `market_utility` those that move every month. The installed base moves
+towards the choice at the switching rate c [1/month]:
+
+    share(t+1) = share(t) + c * (sigma(V(t)) - share(t)).
+
+Units: shares in [0, 1] of a market's AI use; utilities in log-odds against `neither`.
 """
 
 from __future__ import annotations
@@ -61,9 +74,31 @@ def policy_utility(price, open_share, promotion, b):
     return -b["price"] * xp.log(price) + b["onprem"] * open_share + b["promo"] * promotion
 
 
-def market_utility(capability_gain, trust, installed, b):
-    """The part that moves every month: b_cap trust dI + b_net share."""
-    return b["cap"] * trust * capability_gain + b["net"] * installed
+def relative_capability(capability_us, capability_cn):
+    """r_s = I_s - max(I_us, I_cn) [OOM], (stack, samples): 0 for the leader, -gap for the other."""
+    xp = namespace(capability_us, capability_cn)
+    best = xp.maximum(capability_us, capability_cn)
+    return xp.stack([capability_us - best, capability_cn - best])
+
+
+def log_serving_price(compute, compute0, scarcity):
+    """ln p_s = -s ln(X_s / X_s(0)): a stack's inference price index abroad, 0 at the start."""
+    xp = namespace(compute, compute0, scarcity)
+    return -scarcity * xp.log(compute / compute0)
+
+
+def relative_log_price(log_price):
+    """ln p_s - min(ln p_us, ln p_cn), (stack, samples): 0 for the cheaper stack, >= 0."""
+    xp = namespace(log_price)
+    return log_price - xp.minimum(log_price[0], log_price[1])
+
+
+def market_utility(relative_cap, relative_price, trust, installed, b):
+    """The part that moves every month: b_cap trust r - b_price (ln p - ln p_min) + b_net share.
+
+    relative_cap, relative_price: (stack, samples); trust, installed: (market, stack, samples).
+    """
+    return b["cap"] * trust * relative_cap - b["price"] * relative_price + b["net"] * installed
 
 
 def adjust(installed, chosen, switching_rate):

@@ -6,7 +6,9 @@ the economy can re-allocate workers and adapt institutions,
     pace(t)       = exposure * 12 * (a(t+1) - a(t)) * 10**(k_cap * dI(t))   [share of tasks / year]
     resilience(t) = capacity / (capacity + pace(t))                         [0, 1]
 
-where a is domestic adoption, exposure the share of tasks exposed to AI, dI the capability gain
+where a is domestic adoption (a share of firms, the BTOS measure, taken as the share of tasks
+in adopting workplaces; an assumption, since large firms adopt more), exposure the share of
+tasks exposed to AI, dI the capability gain
 since the start [OOM] (more capable systems displace more per adopting firm) and capacity the
 share of the workforce the bloc can re-allocate per year. 1 means no displacement pressure;
 0.5 means displacement as fast as adaptation.

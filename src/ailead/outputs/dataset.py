@@ -167,7 +167,7 @@ def _front_variables(paths: Paths, p: dict, lead_m: np.ndarray) -> dict[str, Mak
         "adoption": (
             lambda: _per_sample(m.adoption),
             "share",
-            "Share of the bloc's economic activity using AI in production",
+            "Share of the bloc's firms using AI in producing goods or services (Census BTOS)",
         ),
         "market_share": (
             market_share,

@@ -25,7 +25,7 @@ class State(NamedTuple):
     best_run         (bloc, samples)   largest training run so far [FLOP]; -inf before month 0
     log_eff          (bloc, samples)   log10 algorithmic efficiency [OOM] (US in 2025-01 = 0)
     best_capability  (samples,)        the PRC's best capability so far [OOM]; -inf before
-    adoption         (bloc, samples)   share of economic activity using AI [0, 1]
+    adoption         (bloc, samples)   share of firms using AI in production (BTOS) [0, 1]
     installed        (market, stack, samples)  installed shares of third-country AI use [0, 1]
     fired            (trigger, samples)  month each counter-move's trigger fired; inf until then
     leader_path      (LEADER_MONTHS, samples)  I_us(t - 1), ..., I_us(t - 13) [OOM]; before month 0
@@ -68,7 +68,7 @@ class Monthly(NamedTuple):
     speedup            (bloc, samples)  AI-R&D multiplier on algorithmic progress [x]
     distillation_gain  (samples,)       capability gained by distillation this month [OOM]
     gain_since_start   (bloc, samples)  capability gain since month 0 [OOM]
-    adoption           (bloc, samples)  share of activity using AI [0, 1]
+    adoption           (bloc, samples)  share of firms using AI (BTOS) [0, 1]
     market_share       (market, stack, samples)  installed shares abroad [0, 1]
     revenue_share      (stack, samples)  share of world AI revenue [0, 1]
     open_weight_share  (bloc, samples)  share of the frontier released as open weights

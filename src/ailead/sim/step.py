@@ -8,8 +8,12 @@ code runs under NumPy and under `jax.jit`/`jax.lax.scan`.
 
 A month, after the frontier half (`ailead.sim.frontier`):
 
-    a'      = Bass step of adoption, faster with capability gain and compute per user
-    V       = k + policy terms (price, open weights, promotion) + b_cap trust dI + b_net share
+    ln p    = -s ln(compute per user / start)                     inference price at home
+    a'      = Bass step of adoption, faster with capability gain and cheaper inference
+    r       = I_s - max(I_us, I_cn);  ln q = -s ln(compute / start)  standing abroad against
+              the other stack: capability, and serving price relative to the cheaper one
+    V       = k + policy terms (price, open weights, promotion) + b_cap trust r
+              - b_price (ln q - min ln q) + b_net share
     share'  = share + c (softmax(V) - share)                       installed shares abroad
     pi      = world AI revenue shares;  invest = (pi / pi0)^(eta on)
     P_us    = P_us,base x invest_us x retaliation;  P_cn = P_cn,base x build-out
@@ -20,6 +24,7 @@ A month, after the frontier half (`ailead.sim.frontier`):
 
 from __future__ import annotations
 
+from ailead.inputs.registry import load_registry
 from ailead.model import adoption, capability, compute, distillation, feedback, markets, responses
 from ailead.model.arrays import Array, namespace
 from ailead.sim.flows import Inputs, abroad
@@ -34,6 +39,18 @@ from ailead.sim.frontier import (
 from ailead.sim.state import LEADER_MONTHS, TRIGGERS, Constants, Monthly, State
 
 MARKET_KEYS = ("developed", "global_south")
+# The market levers as they stand today (the registry's defaults): the starting shares were
+# observed under them, so the constants abroad are set at these values and a scenario's other
+# values move the shares from the first month.
+TODAY_LEVERS = ("us_export_promotion", "cn_export_promotion")
+TODAY_OPEN = ("us_open_weight_share", "cn_open_weight_share")
+
+
+def _today(names: tuple[str, ...], like: Array) -> Array:
+    """Registry defaults of two levers, (stack, samples) shaped like `like` (samples,)."""
+    xp = namespace(like)
+    registry = load_registry()
+    return xp.stack([registry.parameters[n].default * xp.ones_like(like) for n in names])
 
 
 def _frontier_constants(p: dict) -> dict:
@@ -102,6 +119,8 @@ def _market_constants(p: dict) -> dict:
     return {
         "trust": xp.stack([xp.stack([ones, p[f"cn_trust_{k}"]]) for k in MARKET_KEYS]),
         "promo": xp.stack([p["us_export_promotion"], p["cn_export_promotion"]]),
+        "promo_today": _today(TODAY_LEVERS, ones),
+        "open_today": _today(TODAY_OPEN, ones),
         "subsidy": xp.stack([p["us_export_subsidy"], p["cn_export_subsidy"]]),
         "open_discount": p["open_weight_price_discount"],
         "switching": p["market_switching_rate"] * full,
@@ -138,10 +157,10 @@ def _response_constants(p: dict, exports0: Array) -> dict:
     }
 
 
-def _policy_utility(m: dict, open_share: Array) -> Array:
+def _policy_utility(m: dict, open_share: Array, promo: Array) -> Array:
     """Stack utilities abroad from price, open weights and promotion, (stack, samples)."""
-    price = markets.stack_price(m["subsidy"], m["promo"], m["open_discount"], open_share)
-    return markets.policy_utility(price, open_share, m["promo"], m["b"])
+    price = markets.stack_price(m["subsidy"], promo, m["open_discount"], open_share)
+    return markets.policy_utility(price, open_share, promo, m["b"])
 
 
 def _open_shares(r: dict, fired: Array) -> Array:
@@ -200,9 +219,12 @@ def init(p: dict, x0: Inputs) -> tuple[Constants, State]:
     fr = frontier(f, state, x0)
     r = _response_constants(p, x0.exports)
     m = _market_constants(p)
-    # The constants that reproduce the starting shares abroad, and the starting revenue shares.
-    drivers = _policy_utility(m, _open_shares(r, state.fired)) + markets.market_utility(
-        fr.gain_since_start, m["trust"], state.installed, m["b"]
+    h = _home_constants(p, fr.accessible)
+    # The constants that reproduce the starting shares abroad under today's market levers, and
+    # the starting revenue shares.
+    m.update(accessible0=fr.accessible, scarcity=p["inference_scarcity"])
+    drivers = _policy_utility(m, m["open_today"], m["promo_today"]) + _standing_utility(
+        m, state, fr
     )
     k_us, k_cn = markets.calibrated_constants(
         state.installed[:, 0], state.installed[:, 1], drivers[:, 0], drivers[:, 1]
@@ -211,25 +233,39 @@ def init(p: dict, x0: Inputs) -> tuple[Constants, State]:
         constants=xp.stack([k_us, k_cn], axis=1),
         revenue0=feedback.revenue_shares(state.adoption, m["weights"], state.installed),
     )
-    return Constants(f, _home_constants(p, fr.accessible), m, r), state
+    return Constants(f, h, m, r), state
+
+
+def _log_prices(h: dict, adopt: Array, fr: Frontier) -> Array:
+    """ln of each bloc's inference price index (0 at the start), (bloc, samples)."""
+    return adoption.log_inference_price(
+        fr.accessible, h["accessible0"], adopt, h["adoption0"], h["scarcity"]
+    )
 
 
 def _adoption_next(h: dict, adopt: Array, fr: Frontier) -> Array:
     """Next month's adoption of both blocs, (bloc, samples)."""
-    log_price = adoption.log_inference_price(
-        fr.accessible, h["accessible0"], adopt, h["adoption0"], h["scarcity"]
-    )
+    log_price = _log_prices(h, adopt, fr)
     rate = adoption.diffusion_multiplier(
         h["push"], fr.gain_since_start, h["k_capability"], log_price, h["k_price"]
     )
     return adoption.bass_step(adopt, h["innovation"], h["imitation"], rate)
 
 
-def _markets_next(m: dict, s: State, gain: Array, open_share: Array) -> tuple[Array, Array]:
+def _standing_utility(m: dict, s: State, fr: Frontier) -> Array:
+    """The monthly terms of the utilities abroad: capability and serving price relative to the
+    other stack, and the installed base, (market, stack, samples)."""
+    relative_cap = markets.relative_capability(fr.recent[0], fr.best_capability)
+    serving = markets.log_serving_price(fr.accessible, m["accessible0"], m["scarcity"])
+    relative_price = markets.relative_log_price(serving)
+    return markets.market_utility(relative_cap, relative_price, m["trust"], s.installed, m["b"])
+
+
+def _markets_next(m: dict, s: State, fr: Frontier, open_share: Array) -> tuple[Array, Array]:
     """Next month's installed shares abroad and this month's revenue shares (stack, samples)."""
     xp = namespace(s.installed)
-    utility = (m["constants"] + _policy_utility(m, open_share)) + markets.market_utility(
-        gain, m["trust"], s.installed, m["b"]
+    utility = (m["constants"] + _policy_utility(m, open_share, m["promo"])) + _standing_utility(
+        m, s, fr
     )
     us, cn, _ = markets.logit_shares(utility[:, 0], utility[:, 1])
     revenue = feedback.revenue_shares(s.adoption, m["weights"], s.installed)
@@ -268,7 +304,7 @@ def step(c: Constants, s: State, x: Inputs) -> tuple[State, Monthly]:
     xp = namespace(s.stock, x.month)
     fr = frontier(c.frontier, s, x)
     open_share = _open_shares(c.responses, s.fired)
-    installed, revenue = _markets_next(c.markets, s, fr.gain_since_start, open_share)
+    installed, revenue = _markets_next(c.markets, s, fr, open_share)
     invest = feedback.investment_multiplier(
         revenue, c.markets["revenue0"], c.markets["elasticity"], c.markets["feedback"]
     )
