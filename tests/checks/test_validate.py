@@ -88,6 +88,8 @@ def test_a_failing_check_is_listed_with_its_values_and_reason_and_a_passing_one_
     line = next(x for x in text.splitlines() if x.startswith(f"- *{first.check.claim}*"))
     assert shown(first.check, beyond) in line
     assert (first.check.if_fails or "No explanation recorded.") in line
+    prior = sum(r.prior_passes for r in [failing, *results[1:]])
+    assert f"{prior} of {len(results)} checks pass with prior draws" in text
     passing = [r for r in results[1:] if r.prior_passes and r.calibrated_passes]
     listed = [x for x in text.splitlines() if x.startswith("- *")]
     assert not any(x.startswith(f"- *{r.check.claim}*") for r in passing for x in listed)

@@ -382,6 +382,9 @@ def markdown(results: list[Result], samples: int, seed: int) -> str:
         'scenarios for global AI leadership" (2026); *calibrated*: draws from the shipped '
         "posterior (`ailead calibrate`). A check passes when the median lies within the "
         "tolerance. Results under the stated assumptions.",
+        "",
+        f"{sum(r.prior_passes for r in results)} of {len(results)} checks pass with prior draws, "
+        f"{sum(r.calibrated_passes for r in results)} with calibrated draws.",
     ]
     failing = [r for r in results if not (r.prior_passes and r.calibrated_passes)]
     if failing:
