@@ -131,6 +131,13 @@ def initial_conditions() -> dict[str, Condition]:
             "The registry's 2025 domestic HBM (SemiAnalysis, IFP) taken back two years at its 2x "
             "a year (assumption).",
         ),
+        "cn_import_demand_2026": Condition(
+            _lognormal(6.0e4, 1.2e5),
+            "The parameter describes demand a year after the anchor's middle, here mid-2024. "
+            "Epoch AI chip counts by owner: 145k H100e of NVIDIA compute newly owned in China in "
+            "2024, about 0.96M H20-class chips (TPP 2,368: 0.15 H100e each), 80k a month; "
+            "demand is at least that (assumption: up to 1.5x for what was not sold).",
+        ),
         "eci_intercept": Condition(
             intercept,
             "ailead.display.fit_eci_scale on the Epoch ECI models released before 2024, "
