@@ -125,3 +125,14 @@ def test_tornado_chart_is_written_as_png_and_svg(tmp_path):
     assert chart.paths[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "<svg" in chart.paths[1].read_text()
     assert list(chart.data.index) == list(table.index[:2])
+
+
+def test_lever_readings_join_the_inputs_when_asked_and_move_the_lead():
+    plain = sensitivity("us-lead", method="morris", samples=6, seed=2)
+    table = sensitivity("us-lead", method="morris", samples=6, seed=2, readings=True)
+    readings = [f"{s}_lever_reading" for s in ("compute", "access", "distillation")]
+    assert not set(readings) & set(plain.index)
+    assert set(readings) <= set(table.index) and len(table) == len(plain) + 3
+    # How strictly deterrence's levels are read moves us-lead's lead (its strong level is an
+    # assumption with a range): the index is not zero.
+    assert table.loc["distillation_lever_reading", "mu_star"] > 0.1

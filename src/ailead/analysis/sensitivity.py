@@ -16,7 +16,10 @@ Confidence intervals are 95% bootstrap half-widths. For a scenario, each input i
 *quantile* u in [0, 1] of a parameter, mapped through the registry distribution (x = F^-1(u),
 clipped to the bounds), so the indices are those of the registry's distributions. Inputs are
 taken as independent (variance-based indices assume it): the registry's rank correlations are
-not applied here.
+not applied here. With `readings=True` the three switches' lever readings
+(`{switch}_lever_reading`: how each level's policy is read within its sourced range, -1 lenient
+to 1 strict) join the inputs, uniform over [-1, 1], so the table says how much a result rests on
+what the levels stand for.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from threadpoolctl import threadpool_limits
 
 from ailead.analysis.evaluate import CHUNK, Progress, check_count, check_metric, evaluate
 from ailead.errors import AileadError
-from ailead.inputs.registry import load_registry
+from ailead.inputs.registry import SWITCHES, load_registry
 from ailead.inputs.scenario import Scenario, load_scenario
 
 METHODS = ("sobol", "morris", "delta")
@@ -152,14 +155,30 @@ def indices(
     return table
 
 
-def scenario_problem(scenario: Scenario, groups: dict[str, Sequence[str]] | None = None) -> dict:
-    """The SALib problem over the quantiles of every uncertain parameter the scenario leaves free.
+def lever_readings(scenario: Scenario) -> list[str]:
+    """The switches' lever-reading parameters the scenario leaves free."""
+    return [
+        f"{switch}_lever_reading"
+        for switch in SWITCHES
+        if f"{switch}_lever_reading" not in scenario.parameters
+    ]
+
+
+def scenario_problem(
+    scenario: Scenario,
+    groups: dict[str, Sequence[str]] | None = None,
+    readings: bool = False,
+) -> dict:
+    """The SALib problem over the quantiles of every uncertain parameter the scenario leaves free
+    (and, with `readings`, the switches' lever readings).
 
     Parameters the scenario overrides are fixed there and left out. `groups` maps a group name to
     parameter names; parameters in no group form a group of their own.
     """
     registry = load_registry()
     names = [n for n in registry.uncertain if n not in scenario.parameters]
+    if readings:
+        names += lever_readings(scenario)
     problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
     if groups:
         member = {}
@@ -183,9 +202,15 @@ def scenario_model(scenario: Scenario, names: list[str], output: str) -> Model:
     """Quantiles (n, len(names)) -> `output` at the target date, via `ailead.outputs.engine`."""
     registry = load_registry()
 
+    drawn = [n for n in names if registry[n].distribution.uncertain]
+    spread = [n for n in names if n not in drawn]  # lever readings: uniform over their bounds
+
     def model(u: np.ndarray) -> np.ndarray:
         params = {n: np.full(len(u), p.default) for n, p in registry.parameters.items()}
-        params.update(registry.from_unit(u, names))
+        params.update(registry.from_unit(u[:, : len(drawn)], drawn))
+        for j, name in enumerate(spread, start=len(drawn)):
+            lo, hi = registry[name].bounds
+            params[name] = lo + u[:, j] * (hi - lo)
         return evaluate(scenario, params, chunk=len(u))[output].to_numpy()
 
     return model
@@ -199,8 +224,10 @@ def sensitivity(
     seed: int = 0,
     groups: dict[str, Sequence[str]] | None = None,
     on_progress: Progress | None = None,
+    readings: bool = False,
 ) -> pd.DataFrame:
-    """Global sensitivity of `output` at the target date to every free uncertain parameter.
+    """Global sensitivity of `output` at the target date to every free uncertain parameter
+    (and, with `readings`, to how each switch's levels are read within their policy ranges).
 
     Inputs are sampled over the registry distributions (as quantiles, independently). Returns a
     ranked table: S1, S1_conf, ST, ST_conf (sobol); mu_star, mu_star_conf, mu, sigma (morris);
@@ -210,7 +237,7 @@ def sensitivity(
     check_count(seed, "seed", 0)
     sc = load_scenario(scenario)
     check_metric(output, sc, "output")
-    problem = scenario_problem(sc, groups)
+    problem = scenario_problem(sc, groups, readings)
     model = scenario_model(sc, problem["names"], output)
     table = indices(problem, model, method, samples, seed, on_progress=on_progress)
     table.attrs.update(scenario=sc.name, target=sc.target, output=output)

@@ -237,11 +237,19 @@ def sensitivity_cmd(
     chart: ChartOpt = None,
     fmt: FormatOpt = Format.table,
     settings: SetOpt = None,
+    readings: Annotated[
+        bool,
+        typer.Option(
+            "--lever-readings",
+            help="Also vary how each switch's levels are read within their policy ranges.",
+        ),
+    ] = False,
 ) -> None:
     """Global sensitivity of an output at the target date to every uncertain parameter.
 
     Inputs are drawn from the registry distributions (independently). Ranked by ST (sobol),
-    mu_star (morris) or delta; intervals are 95% bootstrap half-widths.
+    mu_star (morris) or delta; intervals are 95% bootstrap half-widths. --lever-readings adds
+    the switches' lever readings (-1 lenient to 1 strict within each level's sourced range).
     """
     from ailead.analysis import plot_tornado, sensitivity
     from ailead.analysis.evaluate import check_count
@@ -249,7 +257,9 @@ def sensitivity_cmd(
     check_count(top, "--top")
     sc = _scenario(scenario, _parse_settings(settings))
     with _bar(f"{sc.name}: {method} runs") as on_progress:
-        table = sensitivity(sc, output, method, samples, seed, _groups(group), on_progress)
+        table = sensitivity(
+            sc, output, method, samples, seed, _groups(group), on_progress, readings
+        )
     files = [str(p) for p in plot_tornado(table, chart, top).paths] if chart else []
     if fmt is Format.json:
         rows = [
