@@ -8,10 +8,10 @@ registry's prior draws and once with draws from the calibrated posterior
 tolerance. A check on a share of samples (the probability of an event) passes when that share
 does.
 
-The essay's calibration targets are the checks marked `target`: besides the table, each is
-checked at the registry defaults (one sample per preset, `at_defaults`), the README's table
-"Calibration against the essay" (`targets_markdown`). A target passes or fails like any other
-check, and is reported either way.
+The essay's own figures are the checks marked `target`: besides the table, each is checked at
+the registry defaults (one sample per preset, `at_defaults`), the README's table "The essay's
+figures, checked" (`targets_markdown`). No parameter is set to pass them; a target passes or
+fails like any other check, and is reported either way.
 """
 
 from __future__ import annotations
