@@ -173,6 +173,36 @@ def pretty(name: str) -> str:
     return " ".join({"us": "US", "cn": "PRC"}.get(w, w) for w in words).capitalize()
 
 
+ACRONYMS = {
+    "us": "US",
+    "cn": "PRC",
+    "tpp": "TPP",
+    "hbm": "HBM",
+    "sme": "SME",
+    "gdp": "GDP",
+    "ai": "AI",
+    "rnd": "R&D",
+    "eci": "ECI",
+    "h100": "H100",
+    "h20": "H20",
+    "h200": "H200",
+    "b200": "B200",
+    "oom": "OOM",
+    "ooms": "OOM",
+    "prc": "PRC",
+    "bass": "Bass",
+    "nvidia": "NVIDIA",
+}
+
+
+def parameter(name: str) -> str:
+    """A registry parameter's key in words ('sme_control' -> 'SME control'); the key itself,
+    with underscores, is what `--set` and scenario files take."""
+    words = [ACRONYMS.get(w, w) for w in name.split("_")]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
 def variable(name: str) -> Label:
     """A Dataset variable's label."""
     return VARIABLES.get(name) or Label(pretty(name))
@@ -222,8 +252,9 @@ def percent(p: float | None) -> str:
 
 
 def number(value: float | None) -> str:
-    """A value for reading: 3 significant figures at most, thousands separated, words for
-    millions and up (1.35e8 -> '135 million'); n/a when missing or not finite."""
+    """A value for reading: 3 significant figures at most (2 below 0.01), thousands separated,
+    words for millions and up (1.35e8 -> '135 million'), never e-notation; n/a when missing or
+    not finite."""
     if value is None or not math.isfinite(value):
         return "n/a"
     size = abs(value)
@@ -244,7 +275,8 @@ def _sig(value: float) -> str:
     if size >= 0.01 or size == 0:
         text = f"{value:.2f}".rstrip("0").rstrip(".")
         return "0" if text in ("-0", "") else text
-    return f"{value:.1e}"
+    digits = -math.floor(math.log10(size)) + 1  # two significant figures, no e-notation
+    return f"{value:.{digits}f}".rstrip("0")
 
 
 def month_name(month: str) -> str:

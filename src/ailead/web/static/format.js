@@ -8,7 +8,8 @@ function sig(value) {
     const text = value.toFixed(2).replace(/0+$/, "").replace(/\.$/, "");
     return text === "-0" || text === "" ? "0" : text;
   }
-  return value.toExponential(1);
+  const digits = -Math.floor(Math.log10(size)) + 1; // two significant figures, no e-notation
+  return value.toFixed(digits).replace(/0+$/, "");
 }
 
 /** 3 significant figures at most, thousands separated, words for millions and up. */
