@@ -96,3 +96,9 @@ def test_the_headline_gives_probabilities_only_for_many_samples():
         "status-quo", "2028-12", lead, {"scenario-one": 0, "contested": 1, "scenario-two": 0}, 1
     )
     assert "deterministic" in one and "%" not in one and "verdict: contested" in one
+
+
+def test_compact_numbers_fit_a_narrow_column():
+    assert labels.compact(1_500_000) == "1.5M" and labels.compact(9.89e14) == "989T"
+    assert labels.compact(300_000) == "300k" and labels.compact(4800) == "4,800"
+    assert labels.compact(0.45) == "0.45"

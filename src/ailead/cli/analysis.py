@@ -115,7 +115,9 @@ def _index(value: float) -> str:
 
 
 def _pct(value: float) -> str:
-    return f"{100 * value:.0f}%"
+    from ailead.outputs.labels import percent
+
+    return percent(value)
 
 
 def _switches_tables(table: pd.DataFrame) -> list[Any]:
@@ -267,7 +269,14 @@ def sensitivity_cmd(
         f"Sensitivity of {output} at {sc.target} in {sc.name} ({method}, {table.attrs['runs']} "
         f"runs, seed {seed}); top {min(top, len(table))} of {len(table)}"
     )
-    _show(heading, out, *(f"wrote {f}" for f in files), CAVEAT)
+    _show(heading, out, *_column_notes(table.columns), *(f"wrote {f}" for f in files), CAVEAT)
+
+
+def _column_notes(columns: Any) -> list[str]:
+    """What each column of a table means, one line each, from the label table."""
+    from ailead.outputs.labels import COLUMNS
+
+    return [f"{c}: {COLUMNS[c].text}" for c in columns if c in COLUMNS]
 
 
 def discover_cmd(

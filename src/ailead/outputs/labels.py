@@ -97,7 +97,7 @@ OUTCOMES = {
 }
 OUTCOME_MEANING = {
     "scenario-one": "a US lead of at least 12 months that is still growing",
-    "contested": "neither",
+    "contested": "anything between the two",
     "scenario-two": "a US lead of 3 months or less, or the PRC ahead",
 }
 SWITCH_NAMES = {"compute": "Compute", "access": "Access", "distillation": "Distillation"}
@@ -146,15 +146,16 @@ COLUMNS = {
     "p_scenario_one": Label("Scenario one", "share of samples"),
     "p_contested": Label("Contested", "share of samples"),
     "p_scenario_two": Label("Scenario two", "share of samples"),
-    "mu_star": Label("Mean absolute effect (Morris mu*)"),
-    "mu_star_conf": Label("Mean absolute effect, 95% interval"),
-    "sigma": Label("Spread of effects (Morris sigma: interactions, non-linearity)"),
+    "mu_star": Label("Mean absolute elementary effect (Morris mu*): how much the output moves"),
+    "mu_star_conf": Label("Half-width of the 95% bootstrap interval of mu*"),
+    "mu": Label("Mean signed elementary effect (Morris mu): the direction of the effect"),
+    "sigma": Label("Spread of the elementary effects (Morris sigma): interactions, non-linearity"),
     "S1": Label("First-order Sobol index (share of variance alone)"),
-    "S1_conf": Label("First-order index, 95% interval"),
+    "S1_conf": Label("Half-width of the 95% bootstrap interval of S1"),
     "ST": Label("Total Sobol index (share of variance with interactions)"),
-    "ST_conf": Label("Total index, 95% interval"),
-    "delta": Label("Delta moment-independent index"),
-    "delta_conf": Label("Delta index, 95% interval"),
+    "ST_conf": Label("Half-width of the 95% bootstrap interval of ST"),
+    "delta": Label("Borgonovo's delta: how much the output's distribution shifts with the input"),
+    "delta_conf": Label("Half-width of the 95% bootstrap interval of delta"),
 }
 
 # Colours: one per bloc, one per verdict class, one per preset scenario, never reused for
@@ -264,6 +265,16 @@ def number(value: float | None) -> str:
     if size >= 1000:
         return f"{round(value, -int(math.floor(math.log10(size))) + 2):,.0f}"
     return _sig(value)
+
+
+def compact(value: float | None) -> str:
+    """A value for a narrow column: as `number`, with k, M, bn, T for the powers (1.5M)."""
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    for power, suffix in ((1e12, "T"), (1e9, "bn"), (1e6, "M")):
+        if abs(value) >= power:
+            return f"{_sig(value / power)}{suffix}"
+    return f"{_sig(value / 1e3)}k" if abs(value) >= 1e4 else number(value)
 
 
 def _sig(value: float) -> str:
