@@ -75,7 +75,7 @@ function buildSelects() {
     const open = document.body.classList.toggle("drawer-open");
     $("drawer-toggle").setAttribute("aria-expanded", String(open));
     $("drawer-toggle").textContent = open ? "Close settings" : "Settings";
-    if (open) $("headline-card").scrollIntoView({ block: "start" });
+    if (open) $("chart-lead").closest(".panel").scrollIntoView({ block: "start" }); // above the drawer
   });
 }
 
