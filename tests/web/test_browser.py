@@ -249,3 +249,20 @@ def test_controls_match_their_levers_and_mark_departures(page, server):
     settled(page, updates)
     assert "modified" in page.inner_text("#out-switch-access")
     assert page.is_visible("#preset-modified")
+
+
+def test_the_page_writes_numbers_as_the_reports_do_and_one_run_has_no_shares(page, server):
+    from ailead.outputs import labels
+
+    open_page(page, server, "preset=us-lead&samples=1")
+    values = [0, 0.004, 0.015, 6.62, 10.44, -3.0, 12_345, 1.35e8, 2.5e9]
+    shares = [0, 0.001, 0.015, 0.5, 0.996, 1]
+    got = page.evaluate(
+        "async ([values, shares]) => { const f = await import('/static/format.js');"
+        " return [values.map(f.number), shares.map(f.percent)]; }",
+        [values, shares],
+    )
+    assert got == [[labels.number(v) for v in values], [labels.percent(p) for p in shares]]
+    assert "deterministic" in page.inner_text("#headline")
+    assert "one deterministic run" in page.inner_text("#verdict-bars")
+    assert "%" not in page.inner_text("#verdict-bars")
