@@ -94,6 +94,7 @@ class Section:
     paragraphs: list[str] = field(default_factory=list)
     table: pd.DataFrame | None = None
     fans: list[Fan] = field(default_factory=list)
+    bullets: bool = False  # the paragraphs are a list (the key findings)
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,7 @@ def build_report(
                 *run_findings(leads, samples),
                 CAVEAT,
             ],
+            bullets=True,
         ),
         Section(
             "Verdict",

@@ -27,7 +27,7 @@ th { background: #f4f4f4; }
 .table-wrap { overflow-x: auto; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 30rem), 1fr));
           gap: 1rem; }
-section:first-of-type p { font-size: 1.05rem; }
+.findings li { margin: .45rem 0; font-size: 1.05rem; }
 @media (max-width: 40rem) { body { margin: 1rem auto; } table { font-size: .8rem; } }
 """
 
@@ -52,7 +52,11 @@ def render_html(report: Report) -> str:
 
 def _section(section: Section, first_chart: bool) -> str:
     parts = [f"<section>\n<h2>{escape(section.heading)}</h2>"]
-    parts += [f"<p>{escape(text)}</p>" for text in section.paragraphs]
+    if section.bullets:
+        items = "".join(f"<li>{escape(text)}</li>" for text in section.paragraphs)
+        parts.append(f'<ul class="findings">{items}</ul>')
+    else:
+        parts += [f"<p>{escape(text)}</p>" for text in section.paragraphs]
     if section.table is not None:
         table = section.table.to_html(index=False, border=0, escape=True)
         parts.append(f'<div class="table-wrap">{table}</div>')

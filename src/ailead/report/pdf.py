@@ -225,7 +225,7 @@ def write_pdf(report: Report, path: Path) -> None:
         for section in report.sections:
             pages.text(section.heading, size=12, bold=True)
             for paragraph in section.paragraphs:
-                pages.text(paragraph)
+                pages.text(f"- {paragraph}" if section.bullets else paragraph)
             if section.table is not None:
                 pages.table(section.table)
             for fan in section.fans:
