@@ -162,7 +162,7 @@ def test_fan_bands_are_the_monthly_quantiles_of_the_run(report, scenarios):
 def test_the_assumptions_say_the_switches_levers_and_overrides_in_words(report):
     words = " ".join(section(report, "Assumptions: us-lead").paragraphs)
     strong = load_registry().parameters["export_threshold_tpp"].levels["strong"]
-    assert f"The compute switch is at strong: export threshold TPP = {strong:g} TPP" in words
+    assert f"The compute switch is at strong: export threshold = {strong:g} TPP" in words
     assert "Override: Algorithmic progress = 0.6 OOM/year (a world parameter" in words
     assert f"{SAMPLES} quasi-random draws" in words and f"seed {SEED}" in words
 

@@ -235,7 +235,7 @@ def test_controls_match_their_levers_and_mark_departures(page, server):
     chips = page.eval_on_selector_all(
         "#param-export_threshold_tpp option", "o => o.map(x => x.text)"
     )
-    assert any("H20" in c and "status-quo" in c for c in chips)
+    assert any("H20" in c and "status quo" in c for c in chips)
     assert page.input_value("#param-export_threshold_tpp") == "4800"
     assert page.is_hidden("#preset-modified") is False  # the link set a lever by hand
     updates = page.evaluate("window.ailead.updates")

@@ -196,10 +196,13 @@ ACRONYMS = {
 }
 
 
-def parameter(name: str) -> str:
-    """A registry parameter's key in words ('sme_control' -> 'SME control'); the key itself,
-    with underscores, is what `--set` and scenario files take."""
+def parameter(name: str, unit: str = "") -> str:
+    """A registry parameter's key in words ('sme_control' -> 'SME control'), without a last
+    word that only repeats its unit ('export_threshold_tpp', TPP -> 'Export threshold'). The key
+    itself, with underscores, is what `--set` and scenario files take."""
     words = [ACRONYMS.get(w, w) for w in name.split("_")]
+    if len(words) > 1 and unit and words[-1].lower() == unit.lower():
+        words = words[:-1]
     text = " ".join(words)
     return text[:1].upper() + text[1:]
 

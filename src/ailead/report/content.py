@@ -369,7 +369,7 @@ def _parameter_table(scenarios: list[Scenario], names: list[str]) -> pd.DataFram
         ]
         rows.append(
             {
-                "Parameter": labels.parameter(pname),
+                "Parameter": labels.parameter(pname, p.unit),
                 "Unit": "" if p.unit == "dimensionless" else p.unit,
                 "Default": number(p.default),
                 "Range": f"{number(p.bounds[0])} to {number(p.bounds[1])}",
@@ -422,7 +422,7 @@ def _assumptions(sc: Scenario, samples: int, seed: int) -> list[str]:
     targets = lever_targets(sc, registry)
     for switch in SWITCHES:
         levers = ", ".join(
-            f"{_inline(labels.parameter(p.name))} = {_quantity(targets[p.name], p.unit)}"
+            f"{_inline(labels.parameter(p.name, p.unit))} = {_quantity(targets[p.name], p.unit)}"
             for p in registry.levers(switch)
         )
         lines.append(f"The {switch} switch is at {_level_name(sc.switches[switch])}: {levers}.")
@@ -433,7 +433,8 @@ def _assumptions(sc: Scenario, samples: int, seed: int) -> list[str]:
             if p.kind == "policy"
             else f"a world parameter, instead of its default {number(p.default)}"
         )
-        lines.append(f"Override: {labels.parameter(pname)} = {_quantity(value, p.unit)} ({role}).")
+        label = labels.parameter(pname, p.unit)
+        lines.append(f"Override: {label} = {_quantity(value, p.unit)} ({role}).")
     ramps = ", ".join(
         f"{number(sc.parameters.get(name, registry.parameters[name].default))} months ({switch})"
         for switch, name in RAMP_PARAMETER.items()

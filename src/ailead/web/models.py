@@ -175,6 +175,7 @@ class ParameterInfo(BaseModel):
     """A registry parameter with its provenance; `group` is its switch, `timing` or `world`."""
 
     name: str
+    label: str = Field(description="The name in words, as the reports write it.")
     description: str
     unit: str
     kind: str

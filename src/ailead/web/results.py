@@ -20,6 +20,7 @@ from ailead._version import __version__
 from ailead.errors import AileadError
 from ailead.inputs.registry import SWITCHES, load_registry
 from ailead.inputs.scenario import Scenario, load_scenario, month_index, switch_strength
+from ailead.outputs import labels
 from ailead.outputs import summary as summary_module
 from ailead.outputs.findings import headline, verdict_rule_text
 from ailead.outputs.summary import UNITS, summarize
@@ -212,6 +213,7 @@ def parameter_info(name: str) -> dict[str, Any]:
 
     return {
         "name": name,
+        "label": labels.parameter(name, p.unit),
         "description": p.description,
         "unit": p.unit,
         "kind": p.kind,

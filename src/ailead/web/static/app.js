@@ -291,7 +291,7 @@ function drawSummary(runs) {
 function settingsText() {
   const { scenario, samples, seed, compare } = page.state;
   const switches = SWITCHES.map((s) => `${s} ${levelName(scenario.switches[s]) ?? number(scenario.switches[s])}`).join(", ");
-  const params = Object.entries(scenario.params).map(([k, v]) => `${k.replaceAll("_", " ")} ${number(v)}`).join(", ");
+  const params = Object.entries(scenario.params).map(([k, v]) => `${(page.params[k]?.label ?? k).toLowerCase()} ${number(v)}`).join(", ");
   const draws = samples === 1 ? "one deterministic run" : `${samples} samples, seed ${seed}`;
   const base = compare ? ` · ${page.runs[1]?.label ?? ""}` : "";
   return `${esc(page.runs[0]?.label ?? scenario.preset)}: ${switches}${params ? `; ${esc(params)}` : ""} · ${draws}${esc(base)}`;

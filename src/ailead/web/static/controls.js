@@ -28,10 +28,6 @@ const CHIPS = [["h20_tpp", "H20"], ["h200_tpp", "H200"], ["b200_tpp", "B200"]];
 
 const $ = (id) => document.getElementById(id);
 
-export function pretty(name) {
-  const words = name.split("_").map((w) => ({ us: "US", cn: "PRC", tpp: "(TPP)" })[w] ?? w).join(" ");
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
 
 function kindOf(p) {
   if (p.unit.startsWith("switch (0 or 1)")) return "toggle";
@@ -68,7 +64,7 @@ function box(p, id, help, label) {
 function leverControl(p, page, set) {
   const id = `param-${p.name}`;
   const help = `${p.description} Range ${p.bounds[0]} to ${p.bounds[1]} ${p.unit}. Source: ${p.citation}`;
-  const div = box(p, id, help, pretty(p.name));
+  const div = box(p, id, help, p.label);
   const row = div.querySelector(".row");
   const kind = kindOf(p);
   if (kind === "toggle") {
@@ -87,7 +83,7 @@ function leverControl(p, page, set) {
   }
   row.append(Object.assign(document.createElement("output"), { id: `out-${id}` }));
   const reset = Object.assign(document.createElement("button"), { type: "button", className: "reset", textContent: "reset" });
-  reset.setAttribute("aria-label", `Reset ${pretty(p.name)}`);
+  reset.setAttribute("aria-label", `Reset ${p.label}`);
   reset.addEventListener("click", () => set(undefined));
   row.append(reset);
   return div;
@@ -103,8 +99,8 @@ function chipOptions(p, params, current) {
   return [...values].sort((a, b) => a - b).map((value) => {
     const best = classes.filter(([tpp]) => tpp <= value).at(-1);
     const allowed = best ? `up to the ${best[1]} class` : "no AI accelerators";
-    const level = levelOf[value] ? `, switch ${levelOf[value]}` : "";
-    return [value, `${allowed} (${value.toLocaleString("en-US")} TPP${level})`];
+    const level = levelOf[value] ? `, ${levelOf[value].replace("-", " ")}` : "";
+    return [value, `${allowed} (${value.toLocaleString("en-US")}${level})`];
   });
 }
 
@@ -126,7 +122,7 @@ export function buildControls(page, changed) {
   }
   switches.append(datalist);
   for (const s of SWITCHES) {
-    const levers = Object.values(page.params).filter((p) => p.switch === s).map((p) => pretty(p.name).toLowerCase());
+    const levers = Object.values(page.params).filter((p) => p.switch === s).map((p) => p.label.toLowerCase());
     const help = `${SWITCH_TEXT[s]}. Sets the levers ${levers.join(", ")}. Range 0 (off) to 1 (strong).`;
     const p = { name: s, unit: "", bounds: [0, 1], default: 0.5, levels: { a: 0.05 } };
     const div = box(p, `switch-${s}`, help, SWITCH_TEXT[s].split(":")[0]);
