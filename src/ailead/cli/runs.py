@@ -65,7 +65,9 @@ def _output_text(q: dict[str, float | None] | None, samples: int) -> str:
     if q is None:
         return "-"
     if "share" in q:
-        return f"{100 * q['share']:.0f}%"
+        from ailead.outputs.labels import percent
+
+        return percent(q["share"])
     if samples == 1:
         return _num(q["p50"])
     return f"{_num(q['p50'])} [{_num(q['p5'])}, {_num(q['p95'])}]"
