@@ -273,3 +273,17 @@ def test_scenario_colours_are_not_bloc_colours_and_charts_mark_thresholds(report
     assert {s.y0 for s in lines if s.y0 == s.y1} >= {12.0, 3.0}  # the verdict's thresholds
     assert any(s.x0 == s.x1 for s in lines)  # the target date
     assert "width=device-width" in " ".join(str(m) for m in page.metas)
+
+
+def test_a_one_sample_report_gives_classes_not_probabilities(scenarios):
+    built = build_report(scenarios[:2], samples=1, seed=0)
+    verdict = section(built, "Verdict").table
+    assert "Verdict" in verdict.columns and "Scenario one" not in verdict.columns
+    assert set(verdict["Verdict"]) <= set(labels.OUTCOMES.values())
+    switch = section(built, "Switch table").table
+    assert (
+        "Verdict" in switch.columns
+        and not switch.astype(str).apply(lambda col: col.str.contains("%")).any().any()
+    )
+    findings = " ".join(section(built, "Key findings").paragraphs)
+    assert "%" not in findings and "deterministic" in findings

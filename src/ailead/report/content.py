@@ -146,7 +146,7 @@ def build_report(
             "Key findings",
             [
                 *(_headline(n, ds, samples) for n, ds in runs.items()),
-                *switch_findings(raw, names[0]),
+                *switch_findings(raw, names[0], samples),
                 *run_findings(leads, samples),
                 CAVEAT,
             ],
@@ -245,7 +245,10 @@ def _verdict_table(runs: dict[str, xr.Dataset], samples: int) -> pd.DataFrame:
         }
         if "outcome" in ds:
             shares = probabilities(ds["outcome"].values)
-            row |= {labels.OUTCOMES[k]: percent(p) for k, p in shares.items()}
+            if samples == 1:  # one deterministic run: its class, not a probability
+                row["Verdict"] = labels.OUTCOMES[max(shares, key=shares.get)]
+            else:
+                row |= {labels.OUTCOMES[k]: percent(p) for k, p in shares.items()}
         rows[name] = row
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("Scenario").reset_index()
 
@@ -330,8 +333,16 @@ def _switch_table(
         _span({"p5": r.lead_p5, "p50": r.lead_p50, "p95": r.lead_p95}, samples, lead=True)
         for r in table.itertuples()
     ]
-    for col in ("p_scenario_one", "p_contested", "p_scenario_two"):
-        shown[labels.COLUMNS[col].text] = table[col].map(percent)
+    classes = {"p_scenario_one": "scenario-one", "p_contested": "contested"}
+    classes["p_scenario_two"] = "scenario-two"
+    if samples == 1:  # one deterministic run per cell: its class
+        shown["Verdict"] = [
+            labels.OUTCOMES[classes[max(classes, key=lambda c, r=r: r[c])]]
+            for _, r in table.iterrows()
+        ]
+    else:
+        for col in classes:
+            shown[labels.COLUMNS[col].text] = table[col].map(percent)
     shown["Scenarios here"] = marks
     note = (
         f"Every combination of the three switches (off, status quo, strong), other settings "

@@ -14,7 +14,7 @@ from ailead.outputs.findings import months
 from ailead.outputs.labels import LEVEL_NAMES, month_name, percent
 
 
-def switch_findings(table: pd.DataFrame, base: str) -> list[str]:
+def switch_findings(table: pd.DataFrame, base: str, samples: int = 2) -> list[str]:
     """What the switch table says: the switches ranked by how far each moves the median lead
     from off to strong (averaged over the other two), and the verdict shares at the corners."""
     levels = list(dict.fromkeys(table[SWITCHES[0]]))
@@ -37,6 +37,17 @@ def switch_findings(table: pd.DataFrame, base: str) -> list[str]:
         lines[0] += f" That is {ratio:.1f} times the effect of the {rest[0]} switch."
     hi, lo = LEVEL_NAMES.get(high, high), LEVEL_NAMES.get(low, low)
     corner = {lvl: table[(table[list(SWITCHES)] == lvl).all(axis=1)].iloc[0] for lvl in (low, high)}
+    if samples == 1:  # one deterministic run per cell: its class, no shares
+        reached = {
+            lvl: max(("scenario_one", "contested", "scenario_two"), key=lambda k, c=c: c[f"p_{k}"])
+            for lvl, c in corner.items()
+        }
+        lines.append(
+            f"With every switch {hi} the one deterministic run is "
+            f"{reached[high].replace('_', ' ')}; with every switch {lo}, "
+            f"{reached[low].replace('_', ' ')}."
+        )
+        return lines
     lines.append(
         f"With every switch {hi}, scenario one holds in "
         f"{percent(corner[high]['p_scenario_one'])} of samples and scenario two in "

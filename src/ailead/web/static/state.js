@@ -42,7 +42,9 @@ const RUN_KEYS = new Set(["preset", "samples", "seed", "vs", ...SWITCHES]);
 
 /** A parameter value from a link: a number or a named value; clamped into the bounds. */
 function readParam(p, raw, key, notes) {
-  let value = p.named && raw in p.named ? p.named[raw] : raw === "" ? NaN : Number(raw);
+  const onOff = p.unit.startsWith("switch (0 or 1)") ? { off: 0, on: 1 } : {};
+  const named = { ...onOff, ...(p.named ?? {}) };
+  let value = raw in named ? named[raw] : raw === "" ? NaN : Number(raw);
   if (!Number.isFinite(value)) {
     notes.push(`${key}=${raw} is not a number${p.named ? ` or one of ${Object.keys(p.named).join(", ")}` : ""}; ignored.`);
     return null;
