@@ -179,49 +179,49 @@ def test_the_headline_leads_the_page_and_follows_every_move(sized, server):
     assert sized.evaluate("document.getElementById('chart-lead').getBoundingClientRect().top") < 844
 
 
-def test_no_cloud_button_few_tab_stops_and_a_skip_link(page, server):
-    open_page(page, server, "preset=status-quo&samples=20")
-    cloud = page.evaluate(
+def test_no_cloud_button_few_tab_stops_and_a_skip_link(sized, server):
+    open_page(sized, server, "preset=status-quo&samples=20")
+    cloud = sized.evaluate(
         "[...document.querySelectorAll('*')].filter(e => /cloud|chart studio/i.test("
         "(e.getAttribute('data-title') || '') + (e.getAttribute('title') || '')"
         " + (e.getAttribute('data-attr') || ''))).length"
     )
-    assert cloud == 0 and page.locator(".modebar").count() == 0
-    in_chart = page.evaluate(
+    assert cloud == 0 and sized.locator(".modebar").count() == 0
+    in_chart = sized.evaluate(
         "[...document.querySelectorAll('#chart-lead *')].filter(e => e.tabIndex >= 0).length"
     )
     assert in_chart == 0  # the chart's two stops are its PNG and SVG buttons
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.getAttribute('href')") == "#results"
+    sized.keyboard.press("Tab")
+    assert sized.evaluate("document.activeElement.getAttribute('href')") == "#results"
 
 
-def test_an_exported_png_is_on_white_with_title_and_source(page, server, tmp_path):
+def test_an_exported_png_is_on_white_with_title_and_source(sized, server, tmp_path):
     from PIL import Image
 
-    open_page(page, server, "preset=us-lead&samples=20")
-    with page.expect_download() as info:
-        page.click("#chart-lead >> xpath=.. >> button[data-format=png]")
+    open_page(sized, server, "preset=us-lead&samples=20")
+    with sized.expect_download() as info:
+        sized.click("#chart-lead >> xpath=.. >> button[data-format=png]")
     path = tmp_path / "lead.png"
     info.value.save_as(path)
     image = Image.open(path).convert("RGB")
     assert image.getpixel((0, 0)) == (255, 255, 255)
     assert image.getpixel((image.width - 1, image.height - 1)) == (255, 255, 255)
     assert image.width >= 1200 and image.width / image.height > 1.5  # a slide's shape
-    with page.expect_download() as info:
-        page.click("#chart-lead >> xpath=.. >> button[data-format=svg]")
+    with sized.expect_download() as info:
+        sized.click("#chart-lead >> xpath=.. >> button[data-format=svg]")
     svg = info.value.path().read_text()
     assert "US lead over the PRC" in svg and "Source: ailead" in svg and "us-lead" in svg
 
 
-def test_a_bad_link_is_clamped_with_a_note_and_still_draws(page, server):
-    open_page(page, server, "preset=status-quo&samples=5000&smuggling_enforcement=3&colour=red")
-    notes = page.inner_text("#notes")
+def test_a_bad_link_is_clamped_with_a_note_and_still_draws(sized, server):
+    open_page(sized, server, "preset=status-quo&samples=5000&smuggling_enforcement=3&colour=red")
+    notes = sized.inner_text("#notes")
     assert "samples=5000" in notes and "using 1000" in notes
     assert "smuggling_enforcement=3" in notes and "using 1" in notes
     assert "colour" in notes
-    assert page.input_value("#samples") == "1000"
-    assert page.evaluate("document.getElementById('chart-lead').data.length") > 0
-    assert "of 1,000 samples" in page.inner_text("#headline")
+    assert sized.input_value("#samples") == "1000"
+    assert sized.evaluate("document.getElementById('chart-lead').data.length") > 0
+    assert "of 1,000 samples" in sized.inner_text("#headline")
 
 
 def test_controls_match_their_levers_and_mark_departures(page, server):
