@@ -325,3 +325,12 @@ def test_labels_and_limits_are_served(client):
     assert set(ds.data_vars) <= set(labels["variables"])
     assert labels["colors"]["blocs"]["us"] != labels["colors"]["outcomes"]["scenario-one"]
     assert client.get("/api/limits").json() == {"max_samples": 200}
+
+
+def test_an_on_off_lever_refuses_a_share_between(client):
+    body = {"scenario": "status-quo", "parameters": {"revenue_feedback": 0.37}, "samples": 2}
+    detail = refused(client, "/api/run", body)
+    assert detail.startswith("field 'parameters.revenue_feedback': value 0.37")
+    assert "allowed: 0 (off) or 1 (on)" in detail
+    body["parameters"] = {"revenue_feedback": "off"}
+    assert client.post("/api/run", json=body).json()["parameters"]["revenue_feedback"] == 0

@@ -64,6 +64,9 @@ def outcome_meaning() -> str:
     return "; ".join(f"{OUTCOMES[k]}: {v}" for k, v in OUTCOME_MEANING.items()) + "."
 
 
+UNIT_WIDTH = 16  # the params table's unit column: 34 + 7 + 16 + 16 + 19 + gaps = 100
+
+
 def params_table(rows: dict[str, dict[str, Any]]) -> Table:
     """One line per parameter, fitting 100 columns: key, default, unit, range, how it is drawn
     (a distribution's family, 'fixed', or the switch that sets a lever)."""
@@ -88,7 +91,10 @@ def params_table(rows: dict[str, dict[str, Any]]) -> Table:
     for j, col in enumerate(("name", "default", "unit", "range", "drawn")):
         width = max(len(line[j]) for line in lines)
         justify = "right" if col == "default" else "left"
-        table.add_column(col, justify=justify, no_wrap=True, min_width=width, overflow="ellipsis")
+        if col == "unit":  # a long unit wraps at its spaces; nothing else is cut or wrapped
+            table.add_column(col, min_width=min(width, UNIT_WIDTH), max_width=UNIT_WIDTH)
+        else:
+            table.add_column(col, justify=justify, no_wrap=True, min_width=width)
     for line in lines:
         table.add_row(*line)
     return table

@@ -31,9 +31,6 @@ LEVELS = {"off": 0.0, "status-quo": 0.5, "strong": 1.0}
 Z95 = 1.6448536269514722  # scipy.stats.norm.ppf(0.95): half-width of a 5-95% interval in sds
 
 
-ON_OFF = {"off": 0.0, "on": 1.0}  # words for a parameter whose unit is "switch (0 or 1)"
-
-
 class Source(BaseModel):
     """A citation: title, publisher, year and URL."""
 
@@ -165,9 +162,6 @@ class Parameter(BaseModel):
         """A user value (number, numeric string or named value) as a float within bounds."""
         if isinstance(raw, str) and self.named and raw in self.named:
             return self.named[raw]
-        on_off = self.unit.startswith("switch (0 or 1)")
-        if on_off and isinstance(raw, str) and raw.strip().lower() in ON_OFF:
-            return ON_OFF[raw.strip().lower()]
         if isinstance(raw, bool):
             raw = "true" if raw else "false"
         try:
@@ -184,11 +178,6 @@ class Parameter(BaseModel):
             raise AileadError(
                 f"{where}: value {value:g} is out of bounds for {self.name}; "
                 f"allowed: [{lo:g}, {hi:g}] {self.unit}"
-            )
-        if on_off and value not in (0.0, 1.0):
-            raise AileadError(
-                f"{where}: value {value:g} is not allowed for {self.name}, an on/off setting; "
-                "allowed: 0 (off) or 1 (on)"
             )
         return value
 

@@ -48,7 +48,7 @@ UNITS = {
     "dimensionless": "",
 }
 
-# Every variable of a run's Dataset (and one announced: lead_ooms).
+# Every variable of a run's Dataset (with lead_ooms and lead_at_release_months, on main).
 VARIABLES = {
     "production_h100e": Label("Accelerator production", "H100 equivalents per month"),
     "production_tpp": Label("Accelerator production (processing performance)", "TPP per month"),
@@ -67,6 +67,7 @@ VARIABLES = {
     "capability_eci": Label("Capability (ECI scale)", "ECI points"),
     "lead_months": Label("US lead", "months"),
     "lead_ooms": Label("US lead in capability", "orders of magnitude"),
+    "lead_at_release_months": Label("US lead as read at the PRC's releases", "months"),
     "compute_ratio": Label("US to PRC accessible compute", "times"),
     "adoption": Label("Domestic AI adoption", "share of the economy, 0 to 1"),
     "market_share": Label("Share of third-country AI use", "share, 0 to 1"),

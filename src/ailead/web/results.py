@@ -19,7 +19,13 @@ import xarray as xr
 from ailead._version import __version__
 from ailead.errors import AileadError
 from ailead.inputs.registry import SWITCHES, load_registry
-from ailead.inputs.scenario import Scenario, load_scenario, month_index, switch_strength
+from ailead.inputs.scenario import (
+    Scenario,
+    load_scenario,
+    month_index,
+    parse_value,
+    switch_strength,
+)
 from ailead.outputs import labels
 from ailead.outputs import summary as summary_module
 from ailead.outputs.findings import headline, verdict_rule_text
@@ -74,7 +80,7 @@ def resolve(request: ScenarioRequest) -> Scenario:
     registry = load_registry()
     for name, raw in request.parameters.items():
         where = f"field 'parameters.{name}'"
-        parameters[name] = registry.get(name, where).parse(raw, where)
+        parameters[name] = parse_value(registry.get(name, where), raw, where)
     if month_index(base.end) > month_index(MAX_END):
         raise AileadError(
             f"field 'scenario.end': value {base.end!r} is beyond the explorer's horizon; "
