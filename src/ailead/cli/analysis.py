@@ -31,6 +31,8 @@ from ailead.cli.core import (
     _show,
     _table,
 )
+from ailead.cli.tables import column_notes
+from ailead.cli.tables import pct as _pct
 from ailead.errors import AileadError
 
 if TYPE_CHECKING:
@@ -112,12 +114,6 @@ def _index(value: float) -> str:
     if not math.isfinite(value):
         return "n/a"
     return f"{value:.3f}" if abs(value) < 100 else _num(value)
-
-
-def _pct(value: float) -> str:
-    from ailead.outputs.labels import percent
-
-    return percent(value)
 
 
 def _switches_tables(table: pd.DataFrame) -> list[Any]:
@@ -269,14 +265,7 @@ def sensitivity_cmd(
         f"Sensitivity of {output} at {sc.target} in {sc.name} ({method}, {table.attrs['runs']} "
         f"runs, seed {seed}); top {min(top, len(table))} of {len(table)}"
     )
-    _show(heading, out, *_column_notes(table.columns), *(f"wrote {f}" for f in files), CAVEAT)
-
-
-def _column_notes(columns: Any) -> list[str]:
-    """What each column of a table means, one line each, from the label table."""
-    from ailead.outputs.labels import COLUMNS
-
-    return [f"{c}: {COLUMNS[c].text}" for c in columns if c in COLUMNS]
+    _show(heading, out, *column_notes(table.columns), *(f"wrote {f}" for f in files), CAVEAT)
 
 
 def discover_cmd(

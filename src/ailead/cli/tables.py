@@ -98,3 +98,17 @@ def params_table(rows: dict[str, dict[str, Any]]) -> Table:
     for line in lines:
         table.add_row(*line)
     return table
+
+
+def pct(value: float) -> str:
+    """A share of samples by the one rule of the label table (`labels.percent`)."""
+    from ailead.outputs.labels import percent
+
+    return percent(value)
+
+
+def column_notes(columns: Any) -> list[str]:
+    """What each column of a table means, one line each, from the label table."""
+    from ailead.outputs.labels import COLUMNS
+
+    return [f"{c}: {COLUMNS[c].text}" for c in columns if c in COLUMNS]
