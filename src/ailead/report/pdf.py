@@ -79,7 +79,7 @@ class _Pages:
         self.y += size * 0.4 / 72
 
     def table(self, frame: pd.DataFrame) -> None:
-        """Rows wrapped to column widths; each column of a page is one block of text. Columns
+        """Rows wrapped to column widths; each cell is one block of text. Columns
         with no text in any row are left out (the page is narrow)."""
         frame = frame.loc[:, [c for c in frame.columns if frame[c].astype(str).str.strip().any()]]
         widths = _column_widths(frame)
@@ -97,9 +97,8 @@ class _Pages:
                 page.append(rows.pop(0))
             if not page:  # a row taller than a page: show it cut rather than loop
                 page.append([cell[:room] for cell in rows.pop(0)])
-            self._columns(
-                [[ln for row in page for ln in row[j]] for j in range(len(widths))], widths
-            )
+            for row in page:  # a text per cell: rows stay level whatever glyphs a line holds
+                self._columns(row, widths)
         self.y += 0.1
 
     def _columns(self, cells: list[list[str]], widths: list[int], bold: bool = False) -> None:
