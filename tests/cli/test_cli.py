@@ -296,3 +296,5 @@ def test_flags_show_no_type_and_analysis_columns_are_explained():
     assert "--save" in result.stdout and "<bool>" not in result.stdout
     out = ok("sensitivity", "status-quo", "--method", "morris", "-n", "4", "--top", "2").stdout
     assert "mu_star: Mean absolute elementary effect" in out and "sigma: Spread" in out
+    grid = ok("switches", "status-quo", "-n", "2").stdout
+    assert "P(one), P(contested), P(two): the share of samples" in " ".join(grid.split())

@@ -31,7 +31,7 @@ from ailead.cli.core import (
     _show,
     _table,
 )
-from ailead.cli.tables import column_notes
+from ailead.cli.tables import SWITCH_COLUMNS, column_notes
 from ailead.cli.tables import pct as _pct
 from ailead.errors import AileadError
 
@@ -193,6 +193,7 @@ def switches_cmd(
         _effects_table(effects, "main"),
         "Two-way interactions:",
         _effects_table(effects, "interaction"),
+        SWITCH_COLUMNS,
         *(f"wrote {f}" for f in files),
         CAVEAT,
     )

@@ -64,6 +64,11 @@ def outcome_meaning() -> str:
     return "; ".join(f"{OUTCOMES[k]}: {v}" for k, v in OUTCOME_MEANING.items()) + "."
 
 
+SWITCH_COLUMNS = (
+    "lead p50 [p5, p95]: the US lead at the target in months, median [5th, 95th percentile]. "
+    "P(one), P(contested), P(two): the share of samples in scenario one (a lead of at least 12 "
+    "months, still growing), contested, scenario two (3 months or less). pp: percentage points."
+)
 UNIT_WIDTH = 16  # the params table's unit column: 34 + 7 + 16 + 16 + 19 + gaps = 100
 
 
