@@ -23,9 +23,6 @@ class Label:
     text: str
     unit: str = ""
 
-    def with_unit(self) -> str:
-        return f"{self.text} ({self.unit})" if self.unit else self.text
-
 
 # Units in words, by the Dataset's unit attributes.
 UNITS = {
@@ -206,11 +203,6 @@ def parameter(name: str, unit: str = "") -> str:
         words = words[:-1]
     text = " ".join(words)
     return text[:1].upper() + text[1:]
-
-
-def variable(name: str) -> Label:
-    """A Dataset variable's label."""
-    return VARIABLES.get(name) or Label(pretty(name))
 
 
 def metric(name: str) -> Label:
