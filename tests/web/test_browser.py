@@ -266,3 +266,15 @@ def test_the_page_writes_numbers_as_the_reports_do_and_one_run_has_no_shares(pag
     assert "deterministic" in page.inner_text("#headline")
     assert "one deterministic run" in page.inner_text("#verdict-bars")
     assert "%" not in page.inner_text("#verdict-bars")
+
+
+def test_the_lead_is_drawn_in_its_preset_colour_as_in_the_reports(page, server):
+    from ailead.outputs import labels
+
+    open_page(page, server, "preset=us-lead&samples=20")
+    colours = page.evaluate(
+        "Object.fromEntries(document.getElementById('chart-lead').data"
+        ".filter(t => t.name?.endsWith('median')).map(t => [t.name, t.line.color]))"
+    )
+    assert colours["US lead: us-lead, median"] == labels.SCENARIO_COLORS["us-lead"]
+    assert colours["status-quo (baseline), median"] == labels.BASELINE_COLOR

@@ -144,10 +144,10 @@ async function runAndDraw() {
   $("error").hidden = true;
   page.results = results;
   page.version = results[0].version;
-  const runs = [{ label: runLabel(scenario), result: results[0] }];
+  const runs = [{ label: runLabel(scenario), result: results[0], preset: scenario.preset }];
   if (compare) {
     const name = compare.saved ? "kept settings" : compare.preset;
-    runs.push({ label: `${name} (baseline)`, result: results[1], same: sameAsBaseline() });
+    runs.push({ label: `${name} (baseline)`, result: results[1], preset: compare.preset, same: sameAsBaseline() });
   }
   page.runs = runs;
   await draw(runs);

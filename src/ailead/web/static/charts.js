@@ -33,12 +33,14 @@ function rgba(hex, alpha) {
   return `rgba(${n >> 16}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
 }
 
-/** Label and colour of a series: bloc series in the bloc's colour, the lead in its own. */
-function seriesLook(name, index) {
+/** Label and colour of a series: bloc series in the bloc's colour, the lead in its preset's. */
+function seriesLook(name, index, preset) {
   const { colors, blocs, variables } = LOOK.labels;
   const bloc = name.match(/_(us|cn)$/)?.[1];
   if (bloc) return { label: blocs[bloc], color: colors.blocs[bloc] };
-  if (name === "lead_months") return { label: variables[name].text, color: colors.lead };
+  if (name === "lead_months") {  // a US-minus-PRC series: in the preset's colour, as in reports
+    return { label: variables[name].text, color: colors.scenarios[preset] ?? colors.lead };
+  }
   return { label: variables[name]?.text ?? name, color: colors.extra[index % colors.extra.length] };
 }
 
@@ -98,7 +100,8 @@ export async function drawSeries(element, runs, names, options = {}) {
       if (run.result.series[name]) {
         const label = runs.length > 1 ? run.label : "";
         const ghost = r > 0 && options.ghost;
-        traces.push(...bandTraces(run.result, name, seriesLook(name, i), label, r > 0, ghost));
+        const look = seriesLook(name, i, run.preset);
+        traces.push(...bandTraces(run.result, name, look, label, r > 0, ghost));
       }
     });
   }
