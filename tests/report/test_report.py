@@ -287,3 +287,10 @@ def test_a_one_sample_report_gives_classes_not_probabilities(scenarios):
     )
     findings = " ".join(section(built, "Key findings").paragraphs)
     assert "%" not in findings and "deterministic" in findings
+
+
+def test_assumptions_give_fractions_as_percentages(report):
+    words = " ".join(section(report, "Assumptions: status-quo").paragraphs)
+    hbm = load_registry().parameters["hbm_control"].levels["status-quo"]
+    assert f"HBM control = {labels.number(100 * hbm)}%" in words
+    assert " fraction" not in words

@@ -418,6 +418,9 @@ def _inline(label: str) -> str:
 
 
 def _quantity(value: float, unit: str) -> str:
+    """A value with its unit in a sentence; a fraction as a percentage (0.95 -> 95%)."""
+    if unit in ("fraction", "share"):
+        return f"{number(100 * value)}%"
     return number(value) if unit == "dimensionless" else f"{number(value)} {unit}"
 
 
