@@ -26,6 +26,7 @@ import ailead
 from ailead.analysis.switches import switch_effects, switches
 from ailead.inputs.registry import SWITCHES
 from ailead.outputs.engine import run_parameters
+from ailead.outputs.labels import percent
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -56,7 +57,7 @@ def verdict_block(runs: dict) -> str:
             f"| {np.median(at['lead_at_release_months'].values):.1f} "
             f"| {np.median(at['lead_ooms'].values):.2f}"
             + " | "
-            + " | ".join(f"{v:.2f}" for v in shares.values())
+            + " | ".join(percent(v) for v in shares.values())
             + " |"
         )
     return "\n".join(lines)
@@ -183,14 +184,14 @@ def counter_moves_block() -> str:
         fired = runs[1]["response_active"].max("time") > runs[0]["response_active"].max("time")
         moves = fired.values[shorter].mean(axis=0) if shorter.any() else np.zeros(4)
         named = ", ".join(
-            f"{name} {share:.0%}"
+            f"{name} {percent(share)}"
             for name, share in zip(runs[1]["response"].values, moves, strict=True)
             if share > 0
         )
         lines.append(
-            f"| {switch}, {lenient} / {strict} | {shorter.mean():.1%} "
+            f"| {switch}, {lenient} / {strict} | {percent(shorter.mean())} "
             f"| {np.median(change[shorter]) if shorter.any() else 0.0:.2f} months "
-            f"| {named or 'none'} | {(found[0.0][0] < -1e-6).mean():.1%} |"
+            f"| {named or 'none'} | {percent((found[0.0][0] < -1e-6).mean())} |"
         )
     return "\n".join(lines)
 

@@ -68,3 +68,21 @@ def test_bad_plot_requests_fail_plainly(runs, metric, message, tmp_path):
     runs = [ailead.run(name, samples=n) for name, n in runs]
     with pytest.raises(AileadError, match=message):
         plot(runs, metric, tmp_path / "x")
+
+
+def test_fan_colours_and_words_come_from_the_label_table(tmp_path):
+    from matplotlib.colors import to_hex
+
+    from ailead.analysis.plots import _colors
+    from ailead.outputs import labels
+
+    assert _colors(["us-lead", "catch-up"]) == [
+        labels.SCENARIO_COLORS["us-lead"],
+        labels.SCENARIO_COLORS["catch-up"],
+    ]
+    twice = _colors(["status-quo", "status-quo#2", "mine"])
+    assert len(set(twice)) == 3 and not set(twice) & set(labels.BLOC_COLORS.values())
+    chart = plot({"us-lead": ailead.run("us-lead", samples=4)}, "lead_months", tmp_path / "c")
+    svg = chart.paths[1].read_text()
+    assert "US lead" in svg and "lead_months" not in svg
+    assert to_hex(labels.OUTCOME_COLORS["scenario-one"]) in svg.lower()  # the 12-month line

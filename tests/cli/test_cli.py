@@ -5,6 +5,7 @@ import json
 import pytest
 import typer
 from cli_helpers import invoke, ok
+from typer.testing import CliRunner
 
 import ailead
 from ailead import __version__, load_registry
@@ -13,8 +14,10 @@ from ailead.analysis.switches import DEFAULT_LEVELS
 from ailead.cli import analysis as cli_analysis
 from ailead.cli import app, core
 from ailead.cli import runs as cli_runs
+from ailead.outputs import labels
 from ailead.outputs.summary import FRONTS
 
+runner = CliRunner()
 HEADLINE = ("lead_months", "compute_ratio", "capability_us", "capability_cn")
 FAST = ["--samples", "32", "--seed", "1"]
 
@@ -47,8 +50,10 @@ def test_run_shows_every_front_and_the_verdict_probabilities():
     assert sum(out["summary"]["outcome"].values()) == pytest.approx(1.0)
     table = ok("run", "us-lead", "--samples", "64").stdout
     for front in FRONTS:
-        assert front in table
-    assert "scenario-one" in table and "contested" in table
+        assert labels.FRONTS[front] in table
+    for outcome, share in out["summary"]["outcome"].items():
+        assert f"{labels.OUTCOMES[outcome]} " in table
+        assert labels.percent(share) in table  # one rounding rule: whole percentages
 
 
 def test_run_json_is_reproducible_with_a_seed_and_varies_with_it():
@@ -70,12 +75,13 @@ def test_run_csv_has_one_row_per_month_of_the_run():
 
 
 def test_run_table_names_the_scenario_its_switches_the_target_and_the_caveat():
-    out = ok("run", "us-lead", *FAST).stdout
-    assert "us-lead" in out and "2028-12" in out
+    result = runner.invoke(app, ["run", "us-lead", *FAST], env={"COLUMNS": "120"})
+    out = result.stdout
+    assert "us-lead" in out and "Dec 2028" in out
     assert "compute=strong" in out and "distillation=strong" in out
     for metric in HEADLINE:
-        assert metric in out
-    assert "p5" in out and "p95" in out and "months" in out
+        assert labels.METRICS[metric].text in out and metric not in out
+    assert "5th pct" in out and "95th pct" in out and "median" in out and "months" in out
     assert "Results under these assumptions; not a forecast." in out
 
 
@@ -104,7 +110,8 @@ def test_compare_us_lead_and_catch_up():
     assert scenarios["catch-up"]["switches"]["compute"] == 0.0
     assert scenarios["us-lead"]["target"] == "2028-12"
     table = ok("compare", "us-lead", "catch-up", *FAST).stdout
-    assert "us-lead" in table and "catch-up" in table and "lead_months" in table
+    assert "us-lead" in table and "catch-up" in table and "US lead" in table
+    assert "lead_months" not in table and "Scenario one: a US lead of at least 12" in table
     assert "not a forecast" in table
 
 
@@ -254,3 +261,42 @@ def test_the_cli_offers_the_analysis_choices():
     """The CLI spells them out, so that it starts without importing the analysis."""
     assert ",".join(DEFAULT_LEVELS) == cli_analysis.LEVELS_TEXT
     assert tuple(cli_runs.Method) == METHODS
+
+
+def test_one_sample_is_one_deterministic_run_without_probabilities():
+    out = ok("run", "us-lead").stdout
+    assert "one deterministic run at the registry defaults; no probabilities" in " ".join(
+        out.split()
+    )
+    (verdict,) = [line for line in out.splitlines() if line.startswith("Verdict of this one run")]
+    shares = run_json("us-lead")["summary"]["outcome"]
+    reached = max(shares, key=shares.get)
+    assert labels.OUTCOMES[reached].lower() in verdict
+    assert "%" not in out and "1.00" not in out
+    both = ok("compare", "us-lead", "catch-up").stdout
+    assert (
+        "Verdict of each run" in both
+        and "%" not in both.split("Verdict of each run")[1].split("Scenario one:")[0]
+    )
+
+
+def test_params_is_a_compact_table_within_100_columns():
+    result = runner.invoke(app, ["params"], env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.rstrip("\n").splitlines()
+    names = list(load_registry().parameters)
+    rows = [line for line in lines if line.split() and line.split()[0] in names]
+    assert len(rows) == len(names)  # every parameter once, its name never cut
+    assert len(lines) <= len(names) + 3 + 5  # only a long unit may take a second line
+    assert max(len(line.rstrip()) for line in lines) <= 100
+    assert "…" not in result.stdout
+    assert "ailead params NAME" in lines[0]
+
+
+def test_flags_show_no_type_and_analysis_columns_are_explained():
+    result = runner.invoke(app, ["run", "--help"], env={"COLUMNS": "100"})
+    assert "--save" in result.stdout and "<bool>" not in result.stdout
+    out = ok("sensitivity", "status-quo", "--method", "morris", "-n", "4", "--top", "2").stdout
+    assert "mu_star: Mean absolute elementary effect" in out and "sigma: Spread" in out
+    grid = ok("switches", "status-quo", "-n", "2").stdout
+    assert "P(one), P(contested), P(two): the share of samples" in " ".join(grid.split())

@@ -167,3 +167,11 @@ def test_a_scenario_can_run_on_the_calibrated_posterior():
     assert np.isfinite(one["lead_months"].values).all()
     with pytest.raises(AileadError, match="calibration"):
         load_scenario({"name": "x", "calibration": "fitted"})
+
+
+def test_an_on_off_parameter_takes_0_or_1_and_no_share_between():
+    sc = load_scenario("status-quo")
+    assert sc.with_overrides({"revenue_feedback": "off"}).parameters["revenue_feedback"] == 0.0
+    assert sc.with_overrides({"prc_responses": "1"}).parameters["prc_responses"] == 1.0
+    with pytest.raises(AileadError, match=r"value 0.37 .* allowed: 0 \(off\) or 1 \(on\)"):
+        sc.with_overrides({"revenue_feedback": "0.37"})

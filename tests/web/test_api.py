@@ -1,6 +1,7 @@
 """The web explorer's API: results equal the library's, limits hold, refusals name the field."""
 
 import asyncio
+import re
 import time
 
 import httpx
@@ -224,8 +225,18 @@ def test_page_and_plotly_are_served_by_the_app(client):
     page = client.get("/")
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
     assert 'src="/vendor/plotly.min.js"' in page.text
-    assert "http://" not in page.text and "https://" not in page.text  # no CDN
-    for path in ("/static/app.js", "/static/state.js", "/static/charts.js", "/static/style.css"):
+    assert re.findall(r'src="https?://', page.text) == []  # no CDN: every script is served here
+    assert re.findall(r'<link[^>]*href="https?://', page.text) == []  # nor any stylesheet
+    static = (
+        "app.js",
+        "state.js",
+        "charts.js",
+        "controls.js",
+        "format.js",
+        "style.css",
+        "guide.html",
+    )
+    for path in (f"/static/{name}" for name in static):
         assert client.get(path).status_code == 200, path
     plotly = client.get("/vendor/plotly.min.js")
     assert plotly.status_code == 200 and len(plotly.content) > 1_000_000
@@ -294,3 +305,32 @@ def test_serve_command_refuses_bad_options_plainly(monkeypatch):
     result = CliRunner().invoke(cli_app, ["serve"])
     assert result.exit_code == 2
     assert "error: AILEAD_TIMEOUT_S: value 'soon' is not allowed" in result.output
+
+
+def test_runs_carry_the_headline_and_overrides_are_named(client):
+    body = {"scenario": "status-quo", "switches": {"compute": "strong"}, "samples": 12}
+    got = client.post("/api/run", json=body).json()
+    assert got["scenario"] == "status-quo (modified)"
+    assert got["headline"].startswith("status-quo (modified): US lead ")
+    assert "of 12 samples" in got["headline"] and "not a forecast" in got["headline"]
+    assert "Scenario one" in got["verdict_text"]
+    plain = client.post("/api/run", json={"scenario": "status-quo", "samples": 1}).json()
+    assert plain["scenario"] == "status-quo" and "deterministic" in plain["headline"]
+    assert "%" not in plain["headline"]
+
+
+def test_labels_and_limits_are_served(client):
+    labels = client.get("/api/labels").json()
+    ds = ailead.run("status-quo", samples=1)
+    assert set(ds.data_vars) <= set(labels["variables"])
+    assert labels["colors"]["blocs"]["us"] != labels["colors"]["outcomes"]["scenario-one"]
+    assert client.get("/api/limits").json() == {"max_samples": 200}
+
+
+def test_an_on_off_lever_refuses_a_share_between(client):
+    body = {"scenario": "status-quo", "parameters": {"revenue_feedback": 0.37}, "samples": 2}
+    detail = refused(client, "/api/run", body)
+    assert detail.startswith("field 'parameters.revenue_feedback': value 0.37")
+    assert "allowed: 0 (off) or 1 (on)" in detail
+    body["parameters"] = {"revenue_feedback": "off"}
+    assert client.post("/api/run", json=body).json()["parameters"]["revenue_feedback"] == 0

@@ -22,6 +22,7 @@ from ailead.analysis.optimize import PolicySearch
 from ailead.analysis.sensitivity import RANK_BY
 from ailead.errors import AileadError
 from ailead.inputs.registry import SWITCHES
+from ailead.outputs import labels
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -44,7 +45,7 @@ def _save(fig: Figure, out: str | Path) -> list[Path]:
     if stem.suffix.lower() in (".png", ".svg"):
         stem = stem.with_suffix("")
     paths = [stem.with_suffix(".png"), stem.with_suffix(".svg")]
-    fig.savefig(paths[0], dpi=150, bbox_inches="tight")
+    fig.savefig(paths[0], dpi=150, bbox_inches="tight", facecolor="white")
     fig.savefig(paths[1], bbox_inches="tight", metadata={"Date": None})
     return paths
 
@@ -109,7 +110,7 @@ def plot(
     unit = series(first, metric).attrs.get("units", "")
     fig = Figure(figsize=(8, 4.8))
     ax = fig.add_subplot()
-    for (name, ds), color in zip(results.items(), _colors(len(results)), strict=True):
+    for (name, ds), color in zip(results.items(), _colors(list(results)), strict=True):
         rows = bands[bands["scenario"] == name]
         time = pd.to_datetime(ds["time"].values)
         ax.fill_between(time, rows["p5"], rows["p95"], color=color, alpha=0.15, lw=0)
@@ -117,10 +118,21 @@ def plot(
         ax.plot(time, rows["p50"], color=color, lw=2, label=f"{name} (median)")
     for target in {ds.attrs["target"] for ds in results.values()}:
         ax.axvline(pd.Timestamp(target), color="0.3", ls=":", lw=1)
-    ax.set_ylabel(f"{metric} [{unit}]" if unit else metric)
+    if metric == "lead_months":  # the verdict's default thresholds
+        for value, outcome in ((12, "scenario-one"), (3, "scenario-two")):
+            ax.axhline(
+                value,
+                color=labels.OUTCOME_COLORS[outcome],
+                ls="--",
+                lw=1.2,
+                label=f"{labels.OUTCOMES[outcome].lower()} threshold ({value} months)",
+            )
+    label = labels.series(metric)
+    shown_unit = labels.unit(unit)
+    ax.set_ylabel(shown_unit or label.text)
     samples = _distinct(ds.sizes["sample"] for ds in results.values())
     seed = _distinct(ds.attrs["seed"] for ds in results.values())
-    ax.set_title(f"{metric}: median, 50% and 90% bands ({samples} samples, seed {seed})")
+    ax.set_title(f"{label.text}: median, 50% and 90% bands ({samples} samples, seed {seed})")
     ax.legend(loc="best", fontsize="small")
     ax.grid(alpha=0.3)
     fig.text(0.01, -0.02, f"{CAVEAT} Dotted lines: target dates.", fontsize="small")
@@ -143,11 +155,18 @@ def _distinct(values: Iterable[object]) -> str:
     return ", ".join(str(v) for v in dict.fromkeys(values))
 
 
-def _colors(n: int) -> list:
-    from matplotlib import colormaps
-
-    cmap = colormaps["tab10"]
-    return [cmap(i % 10) for i in range(n)]
+def _colors(names: list[str]) -> list[str]:
+    """Each run's colour from the label table: its preset's (for its first run), else the next
+    extra colour, so that no two runs share one."""
+    extra, used, colors = 0, set(), []
+    for name in names:
+        color = labels.SCENARIO_COLORS.get(name.split("#")[0])
+        if color is None or color in used:
+            color = labels.EXTRA_COLORS[extra % len(labels.EXTRA_COLORS)]
+            extra += 1
+        used.add(color)
+        colors.append(color)
+    return colors
 
 
 def plot_switch_heatmap(table: pd.DataFrame, out: str | Path, value: str = "lead_p50") -> Chart:

@@ -31,6 +31,8 @@ from ailead.cli.core import (
     _show,
     _table,
 )
+from ailead.cli.tables import SWITCH_COLUMNS, column_notes
+from ailead.cli.tables import pct as _pct
 from ailead.errors import AileadError
 
 if TYPE_CHECKING:
@@ -114,10 +116,6 @@ def _index(value: float) -> str:
     return f"{value:.3f}" if abs(value) < 100 else _num(value)
 
 
-def _pct(value: float) -> str:
-    return f"{100 * value:.0f}%"
-
-
 def _switches_tables(table: pd.DataFrame) -> list[Any]:
     """One table per distillation level: compute x access cells with the lead and the verdicts."""
     out = []
@@ -195,6 +193,7 @@ def switches_cmd(
         _effects_table(effects, "main"),
         "Two-way interactions:",
         _effects_table(effects, "interaction"),
+        SWITCH_COLUMNS,
         *(f"wrote {f}" for f in files),
         CAVEAT,
     )
@@ -277,7 +276,7 @@ def sensitivity_cmd(
         f"Sensitivity of {output} at {sc.target} in {sc.name} ({method}, {table.attrs['runs']} "
         f"runs, seed {seed}); top {min(top, len(table))} of {len(table)}"
     )
-    _show(heading, out, *(f"wrote {f}" for f in files), CAVEAT)
+    _show(heading, out, *column_notes(table.columns), *(f"wrote {f}" for f in files), CAVEAT)
 
 
 def discover_cmd(

@@ -38,6 +38,23 @@ if TYPE_CHECKING:
 CAVEAT = "Results under these assumptions; not a forecast."
 PROGRESS_WORK = 1_000_000  # samples x months: about a second at the measured ~1.2M per second
 
+
+def _flags_without_type() -> None:
+    """Show `--save`, not `--save <bool>`: typer 0.29 prints a type for flags, which take none."""
+    option = typer.core.TyperOption
+    if getattr(option.display_type_rich, "_ailead", False):
+        return
+    shown = option.display_type_rich
+
+    def display_type_rich(self: Any, ctx: Any) -> str | None:
+        return None if self.is_flag else shown(self, ctx)
+
+    display_type_rich._ailead = True  # type: ignore[attr-defined]
+    option.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_flags_without_type()
+
 app = typer.Typer(
     help="Scenario engine for '2028: Two scenarios for global AI leadership'.",
     no_args_is_help=True,
@@ -175,13 +192,17 @@ def _num(value: float | None) -> str:
 
 def _span(q: dict[str, float | None], samples: int) -> str:
     """The median, with the 5-95% range when there is more than one sample."""
+    from ailead.outputs.labels import compact as number
+
     if samples == 1:
-        return _num(q["p50"])
-    return f"{_num(q['p50'])}\n[{_num(q['p5'])}, {_num(q['p95'])}]"
+        return number(q["p50"])
+    return f"{number(q['p50'])}\n[{number(q['p5'])} to {number(q['p95'])}]"
 
 
 def _samples(samples: int, seed: int) -> str:
-    return "1 sample: registry defaults" if samples == 1 else f"{samples} samples, seed {seed}"
+    if samples == 1:
+        return "one deterministic run at the registry defaults; no probabilities"
+    return f"{samples:,} samples, seed {seed}"
 
 
 def _table(*columns: str, right: Any = ()) -> Table:
@@ -247,8 +268,7 @@ def run_cmd(
     json: the same as one object. csv: monthly medians of every series, one row per month.
     """
     from ailead.outputs.export import check_export_path, export
-    from ailead.outputs.summary import FRONTS, UNITS, monthly_medians
-    from ailead.outputs.verdict import OUTCOMES
+    from ailead.outputs.summary import monthly_medians
     from ailead.store import check_name, save_run
 
     if name is not None and not save:
@@ -269,21 +289,9 @@ def run_cmd(
     if fmt is Format.csv:
         sys.stdout.write(monthly_medians(res["ds"]).to_csv())
         return
-    cols = {"value": "p50"} if samples == 1 else {q: q for q in ("p5", "p50", "p95")}
-    table = _table("metric", "unit", *cols, right=cols)
-    summary = info["summary"]
-    for front, metrics in FRONTS.items():
-        table.add_section()
-        table.add_row(Text(front, style="bold"))
-        for metric in metrics:
-            q = summary[metric]
-            table.add_row(metric, UNITS[metric], *(_num(q[k]) for k in cols.values()))
-    table.add_section()
-    table.add_row(Text("verdict (probability)", style="bold"))
-    for outcome in OUTCOMES:
-        table.add_row(outcome, "P", *([""] * (len(cols) - 1)), f"{summary['outcome'][outcome]:.2f}")
-    heading = f"{sc.name} at {sc.target} ({_samples(samples, seed)}): {_switch_text(sc)}"
-    _show(heading, table, CAVEAT)
+    from ailead.cli.tables import run_table
+
+    _show(*run_table(sc, info["summary"], samples, seed), CAVEAT)
 
 
 @app.command()
@@ -303,8 +311,8 @@ def compare(
     """
     import pandas as pd
 
-    from ailead.outputs.summary import FRONTS, UNITS
-    from ailead.outputs.verdict import OUTCOMES
+    from ailead.outputs import labels
+    from ailead.outputs.summary import FRONTS
 
     if len(scenarios) < 2:
         raise AileadError("compare: give two or more scenarios, e.g. status-quo us-lead")
@@ -321,21 +329,30 @@ def compare(
         tables = {name: _summary_frame(r["info"]["summary"]) for name, r in results.items()}
         sys.stdout.write(pd.concat(tables, names=["scenario", "metric"]).to_csv())
         return
-    head = "value" if samples == 1 else "p50 [p5, p95]"
-    columns = [f"{name}\n{r['sc'].target}" for name, r in results.items()]
+    head = "value" if samples == 1 else "median [5th to 95th percentile]"
+    columns = [f"{name}\n{labels.month_name(r['sc'].target)}" for name, r in results.items()]
     table = _table("metric", "unit", *columns, right=columns)
     table.show_lines = samples > 1
     for front, metrics in FRONTS.items():
-        table.add_row(Text(front, style="bold"))
+        table.add_row(Text(labels.FRONTS.get(front, front), style="bold"))
         for metric in metrics:
             cells = (_span(r["info"]["summary"][metric], samples) for r in results.values())
-            table.add_row(metric, UNITS[metric], *cells)
-    table.add_row(Text("verdict (probability)", style="bold"))
-    for outcome in OUTCOMES:
-        cells = (f"{r['info']['summary']['outcome'][outcome]:.2f}" for r in results.values())
-        table.add_row(outcome, "P", *cells)
+            label = labels.metric(metric)
+            table.add_row(label.text, label.unit, *cells)
+    outcomes = [r["info"]["summary"]["outcome"] for r in results.values()]
+    if samples == 1:
+        table.add_row(Text("Verdict of each run", style="bold"))
+        reached = (labels.OUTCOMES[max(o, key=o.get)] for o in outcomes)
+        table.add_row("Verdict", "", *reached)
+    else:
+        table.add_row(Text("Verdict (share of samples)", style="bold"))
+        for outcome in labels.OUTCOMES:
+            cells = (labels.percent(o[outcome]) for o in outcomes)
+            table.add_row(labels.OUTCOMES[outcome], "", *cells)
     switches = (f"{n}: {_switch_text(r['sc'])}" for n, r in results.items())
-    _show(f"{head} ({_samples(samples, seed)})", table, *switches, CAVEAT)
+    from ailead.cli.tables import outcome_meaning
+
+    _show(f"{head} ({_samples(samples, seed)})", table, *switches, outcome_meaning(), CAVEAT)
 
 
 @app.command("scenarios")
@@ -411,15 +428,17 @@ def params(
                 grid.add_row(key, Text(_text(value)))
         _show(grid)
         return
+    from ailead.cli.tables import params_table
+
     rows = {n: _param_info(n) for n in load_registry().parameters}
     if fmt is ListFormat.json:
         _echo_json(rows)
         return
-    table = _table("name", "default", "unit", "range", "distribution", "source", right=["default"])
-    for n, r in rows.items():
-        cells = [r["default"], r["unit"], r["bounds"], r["distribution"], r["source"]]
-        table.add_row(Text(n), *(Text(_text(c)) for c in cells))
-    _show(f"{len(rows)} parameters (`ailead params NAME` shows one in full)", table)
+    _show(
+        f"{len(rows)} parameters; `ailead params NAME` shows one in full, with its distribution "
+        "and source",
+        params_table(rows),
+    )
 
 
 if __name__ == "__main__":

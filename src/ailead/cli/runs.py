@@ -8,16 +8,15 @@ command (see `ailead.cli.core`).
 from __future__ import annotations
 
 import math
-from contextlib import nullcontext
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
+from ailead.cli.analysis import _bar
 from ailead.cli.core import (
     CAVEAT,
     ListFormat,
@@ -66,7 +65,9 @@ def _output_text(q: dict[str, float | None] | None, samples: int) -> str:
     if q is None:
         return "-"
     if "share" in q:
-        return f"{100 * q['share']:.0f}%"
+        from ailead.outputs.labels import percent
+
+        return percent(q["share"])
     if samples == 1:
         return _num(q["p50"])
     return f"{_num(q['p50'])} [{_num(q['p5'])}, {_num(q['p95'])}]"
@@ -234,20 +235,32 @@ def report_cmd(
     """
     from ailead.analysis import sensitivity as rank
     from ailead.report import build_report, check_report_path, write_report
+    from ailead.report.content import report_steps
 
     path = check_report_path(out)
     overrides = _parse_settings(settings)
     resolved = [_scenario(ref, overrides) for ref in scenarios]
-    console = Console(stderr=True)
-    status = console.status("Running the scenarios and the switch table")
-    with status if console.is_terminal else nullcontext():
-        ranking = (
-            rank(resolved[0], method=sensitivity.value, samples=sensitivity_samples, seed=seed)
-            if sensitivity
-            else None
+    total = report_steps(len(resolved)) + 1 + (1 if sensitivity else 0)
+    done = 0
+    with _bar(f"Building {path.name}") as on_progress:
+
+        def step(_what: str) -> None:
+            nonlocal done
+            done += 1
+            on_progress(done, total)
+
+        ranking = None
+        if sensitivity:
+            ranking = rank(
+                resolved[0], method=sensitivity.value, samples=sensitivity_samples, seed=seed
+            )
+            step("sensitivity")
+        report = build_report(
+            resolved, samples=samples, seed=seed, sensitivity=ranking, on_step=step
         )
-        report = build_report(resolved, samples=samples, seed=seed, sensitivity=ranking)
-        typer.echo(f"wrote {write_report(report, path)}")
+        written = write_report(report, path)
+        step("written")
+    typer.echo(f"wrote {written}")
 
 
 def register(app: typer.Typer) -> None:

@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from ailead.errors import AileadError
-from ailead.inputs.registry import LEVELS, SWITCHES, load_registry
+from ailead.inputs.registry import LEVELS, SWITCHES, Parameter, load_registry
 from ailead.inputs.yaml_files import load_yaml
 
 ANCHOR = "2025-01"  # default month the initial state describes (registry `*_2025` parameters)
@@ -101,7 +101,7 @@ class Scenario(BaseModel):
             raise ValueError(f"value {value!r} is not a mapping of parameter: value")
         registry = load_registry()
         return {
-            name: registry.get(name, f"parameters.{name}").parse(raw, f"parameters.{name}")
+            name: parse_value(registry.get(name, f"parameters.{name}"), raw, f"parameters.{name}")
             for name, raw in value.items()
         }
 
@@ -133,7 +133,7 @@ class Scenario(BaseModel):
                 switches[name] = switch_strength(raw, f"--set {name}")
             else:
                 param = load_registry().get(name, f"--set {name}")
-                params[name] = param.parse(raw, f"--set {name}")
+                params[name] = parse_value(param, raw, f"--set {name}")
         return self.model_copy(update={"switches": switches, "parameters": params})
 
 
@@ -258,3 +258,22 @@ def _plain(exc: ValidationError) -> str:
             msg = f"value {err.get('input')!r}: {msg}"
         parts.append(f"field '{field}': {msg}" if err["loc"] else msg)
     return "; ".join(parts)
+
+
+ON_OFF = {"off": 0.0, "on": 1.0}  # words for a parameter whose unit is "switch (0 or 1)"
+
+
+def parse_value(param: Parameter, raw: Any, where: str) -> float:
+    """A user's value for a parameter (`Parameter.parse`); an on/off parameter (unit "switch
+    (0 or 1)") takes 0, 1, off or on and refuses a share between."""
+    if not param.unit.startswith("switch (0 or 1)"):
+        return param.parse(raw, where)
+    if isinstance(raw, str) and raw.strip().lower() in ON_OFF:
+        return ON_OFF[raw.strip().lower()]
+    value = param.parse(raw, where)
+    if value not in (0.0, 1.0):
+        raise AileadError(
+            f"{where}: value {value:g} is not allowed for {param.name}, an on/off setting; "
+            "allowed: 0 (off) or 1 (on)"
+        )
+    return value

@@ -6,6 +6,8 @@ content; fan charts hold the monthly quantiles they draw.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -17,21 +19,21 @@ from ailead._version import __version__
 from ailead.analysis import switches
 from ailead.inputs.levers import RAMP_PARAMETER, lever_targets
 from ailead.inputs.registry import LEVELS, SWITCHES, load_registry
-from ailead.inputs.scenario import Scenario
-from ailead.outputs import summary
+from ailead.inputs.scenario import Scenario, VerdictRule
+from ailead.outputs import labels, summary
 from ailead.outputs.engine import run as run_model
+from ailead.outputs.findings import headline, months, verdict_rule_text
+from ailead.outputs.labels import number, percent
 from ailead.outputs.verdict import probabilities
+from ailead.report.findings import run_findings, switch_findings
 
 CAVEAT = (
     "Every result in this report holds under these assumptions: it models the essay's argument "
     "and is not a forecast."
 )
 FAN_LEVELS = {"p5": 0.05, "p25": 0.25, "p50": 0.5, "p75": 0.75, "p95": 0.95}
-OUTCOME_NAMES = {
-    "scenario-one": "scenario one",
-    "contested": "contested",
-    "scenario-two": "scenario two",
-}
+SPAN_NOTE = "Cells give the median and, in brackets, the range that holds 90% of samples."
+Step = Callable[[str], None]  # called with what the report has just finished
 
 
 @dataclass(frozen=True)
@@ -42,17 +44,23 @@ class FanSpec:
     title: str
     select: dict[str, str] = field(default_factory=dict)
     log: bool = False
+    thresholds: bool = False  # the verdict's lines (the lead's chart)
 
 
 FANS = (
-    FanSpec("lead_months", "US lead over the PRC (months)"),
-    FanSpec("compute_ratio", "US / PRC accessible compute (x)", log=True),
-    FanSpec("capability_eci", "PRC capability (ECI)", {"bloc": "cn"}),
-    FanSpec("accessible_compute_h100e", "PRC accessible compute (H100e)", {"bloc": "cn"}, log=True),
-    FanSpec("adoption", "PRC domestic adoption (share)", {"bloc": "cn"}),
+    FanSpec("lead_months", "US lead over the PRC (months)", thresholds=True),
+    FanSpec("compute_ratio", "US to PRC accessible compute (times)", log=True),
+    FanSpec("capability_eci", "PRC capability (ECI scale)", {"bloc": "cn"}),
+    FanSpec(
+        "accessible_compute_h100e",
+        "PRC accessible compute (H100 equivalents)",
+        {"bloc": "cn"},
+        log=True,
+    ),
+    FanSpec("adoption", "PRC domestic adoption (share of the economy)", {"bloc": "cn"}),
     FanSpec(
         "market_share",
-        "US share of the global-south market",
+        "US stack share of AI use in the Global South",
         {"market": "global-south", "supplier": "us"},
     ),
     FanSpec("safety_margin_months", "Safety margin (months)"),
@@ -62,11 +70,20 @@ FANS = (
 
 @dataclass(frozen=True)
 class Fan:
-    """Monthly quantiles (columns p5 ... p95, index month) of one series, per scenario."""
+    """Monthly quantiles (columns p5 ... p95, index month) of one series, per scenario; the
+    target month and the verdict's thresholds (months) the chart marks."""
 
     spec: FanSpec
     unit: str
     bands: dict[str, pd.DataFrame]
+    target: str = ""
+    thresholds: tuple[float, ...] = ()
+
+    def color(self, name: str) -> str:
+        """A scenario's colour: its preset's, else the next of the extra colours."""
+        base = name.removesuffix(" (modified)").split("#")[0]
+        extra = [n for n in self.bands if n.split("#")[0] not in labels.SCENARIO_COLORS]
+        return labels.scenario_color(base, extra.index(name) if name in extra else 0)
 
 
 @dataclass(frozen=True)
@@ -77,6 +94,7 @@ class Section:
     paragraphs: list[str] = field(default_factory=list)
     table: pd.DataFrame | None = None
     fans: list[Fan] = field(default_factory=list)
+    bullets: bool = False  # the paragraphs are a list (the key findings)
 
 
 @dataclass(frozen=True)
@@ -94,36 +112,79 @@ def build_report(
     samples: int = 1000,
     seed: int = 0,
     sensitivity: pd.DataFrame | None = None,
+    on_step: Step | None = None,
 ) -> Report:
     """Run the scenarios (one seed: shared draws) and gather everything the report shows.
 
     Sections: the verdict, the four fronts, fan charts, the switch table (around the first
     scenario), the sensitivity ranking (`sensitivity`, a table from
     `ailead.analysis.sensitivity`, when given), the assumptions, the parameters and sources.
+    `on_step(what)` is called after each run and each cell of the switch table (see
+    `report_steps` for how many calls to expect).
     """
+    step = on_step or (lambda _what: None)
     runs: dict[str, xr.Dataset] = {}
     for i, sc in enumerate(scenarios, start=1):
         name = sc.name if sc.name not in runs else f"{sc.name}#{i}"
         runs[name] = run_model(sc, samples=samples, seed=seed)
+        step(f"ran {name}")
     names = list(runs)
     made = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    draws = "registry defaults (1 sample)" if samples == 1 else f"{samples} samples, seed {seed}"
-    fans = [_fan(spec, runs) for spec in FANS if all(spec.variable in ds for ds in runs.values())]
-    switch_table, switch_note = _switch_table(scenarios[0], names, scenarios, samples, seed)
+    draws = "one deterministic run" if samples == 1 else f"{samples:,} samples, seed {seed}"
+    fans = [
+        _fan(spec, runs, scenarios[0].verdict)
+        for spec in FANS
+        if all(spec.variable in ds for ds in runs.values())
+    ]
+    raw, switch_table, switch_note = _switch_table(
+        scenarios[0], names, scenarios, samples, seed, step
+    )
+    leads = {n: _lead_values(ds) for n, ds in runs.items()}
+    first = scenarios[0].verdict
     sections = [
         Section(
+            "Key findings",
+            [
+                *(_headline(n, ds, samples) for n, ds in runs.items()),
+                *switch_findings(raw, names[0], samples),
+                *run_findings(leads, samples),
+                CAVEAT,
+            ],
+            bullets=True,
+        ),
+        Section(
             "Verdict",
-            [_verdict_sentence(n, ds) for n, ds in runs.items()] + [CAVEAT],
+            [
+                verdict_rule_text(
+                    first.lead_at_least, first.lead_at_most, first.growth_window_months
+                ),
+                SPAN_NOTE,
+            ],
             _verdict_table(runs, samples),
         ),
-        *(Section(f"Front: {front}", [], table) for front, table in _fronts(runs, samples).items()),
+        *(
+            Section(f"Front: {labels.FRONTS.get(front, front)}", [], table)
+            for front, table in _fronts(runs, samples).items()
+        ),
         Section(
             "Fan charts",
-            ["The line is the median over samples; the bands hold 50% and 90% of samples."],
+            [
+                "The line is the median over samples; the darker band holds the middle 50% of "
+                "samples and the lighter band 90%. The dotted vertical line marks the target "
+                "date; on the lead's chart the dashed lines mark the verdict's thresholds."
+            ],
             fans=fans,
         ),
-        Section("Switch table", [switch_note], switch_table),
-        Section("Sensitivity ranking", [_sensitivity_note(sensitivity)], _ranking(sensitivity)),
+        Section("Switch table", [switch_note, SPAN_NOTE], switch_table),
+        *(
+            [
+                Section(
+                    "Sensitivity ranking", [_sensitivity_note(sensitivity)], _ranking(sensitivity)
+                )
+            ]
+            if sensitivity is not None
+            else []
+        ),
         *(
             Section(f"Assumptions: {n}", _assumptions(sc, samples, seed))
             for n, sc in zip(names, scenarios, strict=True)
@@ -132,8 +193,9 @@ def build_report(
             "Parameters",
             [
                 "Every number the model uses, with its unit, range and source (a key into the "
-                "sources below, or an explicit assumption). `ailead params NAME` prints a "
-                "parameter's full citation or the reasoning behind its assumption."
+                "sources below, or an explicit assumption). In scenario files and on the command "
+                "line a parameter's key is its name in lower case with underscores for spaces; "
+                "the command 'ailead params' followed by the key prints its full citation."
             ],
             _parameter_table(scenarios, names),
         ),
@@ -141,57 +203,54 @@ def build_report(
     ]
     return Report(
         title="ailead report: " + ", ".join(names),
-        subtitle=f"{draws}; ailead {__version__}; made {made}. {CAVEAT}",
+        subtitle=f"{draws}; ailead {__version__}; made {made}.",
         scenarios=names,
         sections=sections,
     )
 
 
-def _num(value: float) -> str:
-    if not np.isfinite(value):
-        return "n/a"
-    if abs(value) >= 1e5 or (value != 0 and abs(value) < 1e-2):
-        return f"{value:.3g}"
-    return f"{value:.1f}" if abs(value) >= 10 else f"{value:.2f}"
+def report_steps(scenarios: int, levels: int = 3) -> int:
+    """How many times `build_report` calls `on_step`: each run and each switch-table cell."""
+    return scenarios + levels ** len(SWITCHES)
 
 
-def _span(q: dict[str, float], samples: int) -> str:
+def _span(q: dict[str, float], samples: int, lead: bool = False) -> str:
+    """The median and the 90% range; the lead in months as the headline gives it."""
+    fmt = months if lead else number
     if samples == 1:
-        return _num(q["p50"])
-    return f"{_num(q['p50'])} [{_num(q['p5'])}, {_num(q['p95'])}]"
+        return fmt(q["p50"])
+    return f"{fmt(q['p50'])} [{fmt(q['p5'])} to {fmt(q['p95'])}]"
 
 
-def _percent(p: float) -> str:
-    return f"{100 * p:.0f}%"
+def _lead_values(ds: xr.Dataset) -> np.ndarray:
+    return ds["lead_months"].sel(time=np.datetime64(ds.attrs["target"], "ns")).values
 
 
 def _target_lead(ds: xr.Dataset) -> dict[str, float]:
-    lead = ds["lead_months"].sel(time=np.datetime64(ds.attrs["target"], "ns")).values
-    return dict(zip(("p5", "p50", "p95"), np.quantile(lead, [0.05, 0.5, 0.95]), strict=True))
+    q = np.quantile(_lead_values(ds), [0.05, 0.5, 0.95])
+    return dict(zip(("p5", "p50", "p95"), q, strict=True))
 
 
-def _verdict_sentence(name: str, ds: xr.Dataset) -> str:
-    q = _target_lead(ds)
-    text = (
-        f"{name}, at {ds.attrs['target']}: the US lead is {_num(q['p50'])} months (median; "
-        f"90% of samples from {_num(q['p5'])} to {_num(q['p95'])})"
-    )
-    if "outcome" not in ds:
-        return text + "."
-    shares = probabilities(ds["outcome"].values)
-    parts = ", ".join(f"{OUTCOME_NAMES.get(k, k)} {_percent(p)}" for k, p in shares.items())
-    return f"{text}; share of samples in each outcome: {parts}."
+def _headline(name: str, ds: xr.Dataset, samples: int) -> str:
+    shares = probabilities(ds["outcome"].values) if "outcome" in ds else None
+    return headline(name, ds.attrs["target"], _target_lead(ds), shares, samples)
 
 
 def _verdict_table(runs: dict[str, xr.Dataset], samples: int) -> pd.DataFrame:
     rows = {}
     for name, ds in runs.items():
-        row = {"target": ds.attrs["target"], "lead (months)": _span(_target_lead(ds), samples)}
+        row = {
+            "Target": labels.month_name(ds.attrs["target"]),
+            "US lead (months)": _span(_target_lead(ds), samples, lead=True),
+        }
         if "outcome" in ds:
             shares = probabilities(ds["outcome"].values)
-            row |= {f"P({OUTCOME_NAMES.get(k, k)})": _percent(p) for k, p in shares.items()}
+            if samples == 1:  # one deterministic run: its class, not a probability
+                row["Verdict"] = labels.OUTCOMES[max(shares, key=shares.get)]
+            else:
+                row |= {labels.OUTCOMES[k]: percent(p) for k, p in shares.items()}
         rows[name] = row
-    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("scenario").reset_index()
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("Scenario").reset_index()
 
 
 def _fronts(runs: dict[str, xr.Dataset], samples: int) -> dict[str, pd.DataFrame]:
@@ -203,8 +262,8 @@ def _fronts(runs: dict[str, xr.Dataset], samples: int) -> dict[str, pd.DataFrame
     for front, members in fronts.items():
         rows = [
             {
-                "metric": m,
-                "unit": summary.UNITS.get(m, ""),
+                "Metric": labels.metric(m).text,
+                "Unit": labels.metric(m).unit,
                 **{name: _span(s[m], samples) for name, s in summaries.items()},
             }
             for m in members
@@ -215,7 +274,7 @@ def _fronts(runs: dict[str, xr.Dataset], samples: int) -> dict[str, pd.DataFrame
     return tables
 
 
-def _fan(spec: FanSpec, runs: dict[str, xr.Dataset]) -> Fan:
+def _fan(spec: FanSpec, runs: dict[str, xr.Dataset], rule: VerdictRule) -> Fan:
     bands = {}
     for name, ds in runs.items():
         series = ds[spec.variable].sel(spec.select)
@@ -225,15 +284,31 @@ def _fan(spec: FanSpec, runs: dict[str, xr.Dataset]) -> Fan:
             index=pd.DatetimeIndex(series["time"].values, name="month"),
             columns=list(FAN_LEVELS),
         )
-    unit = next(iter(runs.values()))[spec.variable].attrs.get("units", "")
-    return Fan(spec=spec, unit=unit, bands=bands)
+    ds = next(iter(runs.values()))
+    unit = labels.unit(ds[spec.variable].attrs.get("units", ""))
+    thresholds = (rule.lead_at_least, rule.lead_at_most)
+    return Fan(
+        spec=spec,
+        unit=unit,
+        bands=bands,
+        target=ds.attrs["target"],
+        thresholds=thresholds if spec.thresholds else (),
+    )
 
 
 def _switch_table(
-    base: Scenario, names: list[str], scenarios: list[Scenario], samples: int, seed: int
-) -> tuple[pd.DataFrame, str]:
-    """The 27-cell switch table around the first scenario, with the report's scenarios marked."""
-    table = switches(base, samples=samples, seed=seed)
+    base: Scenario,
+    names: list[str],
+    scenarios: list[Scenario],
+    samples: int,
+    seed: int,
+    step: Step,
+) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """The 27-cell switch table around the first scenario (as computed, and as shown with the
+    report's scenarios marked) and its note."""
+    table = switches(
+        base, samples=samples, seed=seed, on_progress=lambda i, n: step(f"switch cell {i}/{n}")
+    )
 
     def same_settings(sc: Scenario) -> dict:
         return sc.model_dump(exclude={"name", "description", "extends", "switches"})
@@ -248,37 +323,50 @@ def _switch_table(
             and same_settings(sc) == same_settings(base)
         ]
         marks.append(", ".join(here))
-    shown = table[list(SWITCHES)].copy()
-    shown["lead (months)"] = [
-        _span({"p5": r.lead_p5, "p50": r.lead_p50, "p95": r.lead_p95}, samples)
+    shown = pd.DataFrame(
+        {
+            labels.SWITCH_NAMES[s]: table[s].map(lambda v: labels.LEVEL_NAMES.get(v, v))
+            for s in SWITCHES
+        }
+    )
+    shown["US lead (months)"] = [
+        _span({"p5": r.lead_p5, "p50": r.lead_p50, "p95": r.lead_p95}, samples, lead=True)
         for r in table.itertuples()
     ]
-    for col, label in (
-        ("p_scenario_one", "P(scenario one)"),
-        ("p_contested", "P(contested)"),
-        ("p_scenario_two", "P(scenario two)"),
-    ):
-        shown[label] = table[col].map(_percent)
-    shown["scenarios here"] = marks
+    classes = {"p_scenario_one": "scenario-one", "p_contested": "contested"}
+    classes["p_scenario_two"] = "scenario-two"
+    if samples == 1:  # one deterministic run per cell: its class
+        shown["Verdict"] = [
+            labels.OUTCOMES[classes[max(classes, key=lambda c, r=r: r[c])]]
+            for _, r in table.iterrows()
+        ]
+    else:
+        for col in classes:
+            shown[labels.COLUMNS[col].text] = table[col].map(percent)
+    shown["Scenarios here"] = marks
     note = (
-        f"Every combination of the three switches (off, status-quo, strong), other settings "
-        f"from {base.name}, at {base.target}; every cell uses the same parameter draws."
+        f"Every combination of the three switches (off, status quo, strong), other settings "
+        f"from {base.name}, at {labels.month_name(base.target)}; every cell uses the same "
+        "parameter draws. The verdict columns give the share of samples in each class."
     )
-    return shown, note
+    return table, shown, note
 
 
 def _ranking(table: pd.DataFrame | None, rows: int = 20) -> pd.DataFrame | None:
     if table is None:
         return None
     shown = table.head(rows).map(lambda v: f"{v:.3g}" if isinstance(v, float) else str(v))
-    return shown.rename_axis("parameter").reset_index()
+    shown.index = [labels.parameter(str(n)) for n in shown.index]
+    shown = shown.rename(columns=lambda c: labels.COLUMNS[c].text if c in labels.COLUMNS else c)
+    return shown.rename_axis("Parameter").reset_index()
 
 
-def _sensitivity_note(table: pd.DataFrame | None) -> str:
-    if table is None:
-        return "Not computed for this report (`ailead report ... --sensitivity sobol` adds it)."
+def _sensitivity_note(table: pd.DataFrame) -> str:
     a = table.attrs
-    about = f" on {a['output']} at {a['target']} in {a['scenario']}" if "output" in a else ""
+    about = ""
+    if "output" in a:
+        what = labels.metric(a["output"]).text
+        about = f" on {what} at {a['target']} in {a['scenario']}"
     return f"Parameters ranked by their influence{about} (SALib); the top {min(20, len(table))}."
 
 
@@ -286,21 +374,21 @@ def _parameter_table(scenarios: list[Scenario], names: list[str]) -> pd.DataFram
     rows = []
     for pname, p in load_registry().parameters.items():
         set_by = [
-            f"{n}: {sc.parameters[pname]:g}"
+            f"{n}: {number(sc.parameters[pname])}"
             for n, sc in zip(names, scenarios, strict=True)
             if pname in sc.parameters
         ]
         rows.append(
             {
-                "parameter": pname,
-                "unit": p.unit,
-                "default": f"{p.default:g}",
-                "range": f"{p.bounds[0]:g} to {p.bounds[1]:g}",
-                "distribution": p.distribution.describe()
+                "Parameter": labels.parameter(pname, p.unit),
+                "Unit": "" if p.unit == "dimensionless" else p.unit,
+                "Default": number(p.default),
+                "Range": f"{number(p.bounds[0])} to {number(p.bounds[1])}",
+                "Uncertainty": _plain_numbers(p.distribution.describe())
                 if p.switch is None
                 else f"set by the {p.switch} switch",
-                "set by scenario": "; ".join(set_by),
-                "source": p.source.ref if p.source else "assumption",
+                "Set by scenario": "; ".join(set_by),
+                "Source": p.source.ref if p.source else "assumption",
             }
         )
     return pd.DataFrame(rows)
@@ -310,19 +398,35 @@ def _source_table() -> pd.DataFrame:
     sources = load_registry().sources
     return pd.DataFrame(
         [
-            {"key": k, "title": s.title, "publisher": s.publisher, "year": s.year, "url": s.url}
+            {"Key": k, "Title": s.title, "Publisher": s.publisher, "Year": s.year, "Address": s.url}
             for k, s in sources.items()
         ]
     )
 
 
+def _plain_numbers(text: str) -> str:
+    """A distribution's description for a table: numbers in e-notation written out as the
+    label table writes them (1.25e+06 -> 1.25 million), spaces after commas and before '('."""
+    text = re.sub(r"-?\d+(?:\.\d+)?e[+-]?\d+", lambda m: number(float(m.group())), text)
+    return re.sub(r"\s*,\s*", ", ", text.replace("(", " ("))  # words a column can wrap
+
+
+def _inline(label: str) -> str:
+    """A label inside a sentence: 'Smuggling enforcement' -> 'smuggling enforcement', 'SME
+    control' unchanged."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
 def _quantity(value: float, unit: str) -> str:
-    return f"{value:g}" if unit == "dimensionless" else f"{value:g} {unit}"
+    """A value with its unit in a sentence; a fraction as a percentage (0.95 -> 95%)."""
+    if unit in ("fraction", "share"):
+        return f"{number(100 * value)}%"
+    return number(value) if unit == "dimensionless" else f"{number(value)} {unit}"
 
 
 def _level_name(strength: float) -> str:
-    named = {v: k for k, v in LEVELS.items()}
-    return named.get(strength, f"strength {strength:g}")
+    named = {v: labels.LEVEL_NAMES[k] for k, v in LEVELS.items()}
+    return named.get(strength, f"strength {number(strength)}")
 
 
 def _assumptions(sc: Scenario, samples: int, seed: int) -> list[str]:
@@ -332,7 +436,8 @@ def _assumptions(sc: Scenario, samples: int, seed: int) -> list[str]:
     targets = lever_targets(sc, registry)
     for switch in SWITCHES:
         levers = ", ".join(
-            f"{p.name} = {_quantity(targets[p.name], p.unit)}" for p in registry.levers(switch)
+            f"{_inline(labels.parameter(p.name, p.unit))} = {_quantity(targets[p.name], p.unit)}"
+            for p in registry.levers(switch)
         )
         lines.append(f"The {switch} switch is at {_level_name(sc.switches[switch])}: {levers}.")
     for pname, value in sc.parameters.items():
@@ -340,11 +445,12 @@ def _assumptions(sc: Scenario, samples: int, seed: int) -> list[str]:
         role = (
             "a policy lever, replacing the value its switch would set"
             if p.kind == "policy"
-            else f"a world parameter, instead of its default {p.default:g}"
+            else f"a world parameter, instead of its default {number(p.default)}"
         )
-        lines.append(f"Override: {pname} = {_quantity(value, p.unit)} ({role}).")
+        label = labels.parameter(pname, p.unit)
+        lines.append(f"Override: {label} = {_quantity(value, p.unit)} ({role}).")
     ramps = ", ".join(
-        f"{sc.parameters.get(name, registry.parameters[name].default):g} months ({switch})"
+        f"{number(sc.parameters.get(name, registry.parameters[name].default))} months ({switch})"
         for switch, name in RAMP_PARAMETER.items()
     )
     lines.append(
@@ -360,7 +466,7 @@ def _assumptions(sc: Scenario, samples: int, seed: int) -> list[str]:
             "otherwise."
         )
     lines.append(
-        "Parameters at the registry defaults (one sample)."
+        "One deterministic run with every parameter at its registry default."
         if samples == 1
         else f"{samples} quasi-random draws (scrambled Sobol, seed {seed}) of every uncertain "
         "parameter from its registry distribution."

@@ -18,17 +18,18 @@ import matplotlib
 import pandas as pd
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, NullFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
+from ailead.outputs.labels import OUTCOME_COLORS, OUTCOMES, number
 from ailead.report.content import Fan, Report
 
 PAGE = (8.27, 11.69)  # A4 portrait, inches
 MARGIN = 0.6  # inches
-WIDTH_CHARS = 125  # characters of table text across the page at TABLE_SIZE (digits are wide)
-TABLE_SIZE = 6.5  # points
+WIDTH_CHARS = 92  # characters of table text across the page at TABLE_SIZE (digits are wide)
+TABLE_SIZE = 9  # points: the smallest text in the file (tests/report checks it)
+TEXT_SIZE = 10  # points
 LINE = 1.45  # line height in font sizes
 CHART_HEIGHT = 3.0  # inches
-COLORS = matplotlib.colormaps["tab10"].colors
 STYLE = {"pdf.use14corefonts": True, "axes.unicode_minus": False}
 SPELLED = str.maketrans({"≥": ">=", "≤": "<=", "−": "-", "→": "->", "≈": "~", "—": "-"})
 
@@ -47,7 +48,7 @@ class _Pages:
     def _new_page(self) -> None:
         self.finish()
         self.fig = Figure(figsize=PAGE)  # no pyplot: the caller's backend is untouched
-        self._put(MARGIN, 0.25, self.title, size=7, color="0.5")
+        self._put(MARGIN, 0.25, self.title, size=TABLE_SIZE, color="0.4")
         self.y = MARGIN
 
     def _put(self, x: float, y: float, text: str, size: float, bold: bool = False, **kw) -> None:
@@ -63,9 +64,10 @@ class _Pages:
             **kw,
         )
 
-    def text(self, text: str, size: float = 9, bold: bool = False) -> None:
-        """A paragraph, wrapped to the page width (about 95 characters at 9 points)."""
-        lines = textwrap.wrap(text.translate(SPELLED), int(860 / size)) or [""]
+    def text(self, text: str, size: float = TEXT_SIZE, bold: bool = False) -> None:
+        """A paragraph, wrapped to the page width (90 characters at 10 points: even a line of
+        digits and capitals, about 5.6 points each, fits the 7.07 inches between the margins)."""
+        lines = textwrap.wrap(text.translate(SPELLED), int(900 / size)) or [""]
         height = size * LINE / 72
         while lines:
             if not self._fits(height):
@@ -77,7 +79,9 @@ class _Pages:
         self.y += size * 0.4 / 72
 
     def table(self, frame: pd.DataFrame) -> None:
-        """Rows wrapped to column widths; each column of a page is one block of text."""
+        """Rows wrapped to column widths; each cell is one block of text. Columns
+        with no text in any row are left out (the page is narrow)."""
+        frame = frame.loc[:, [c for c in frame.columns if frame[c].astype(str).str.strip().any()]]
         widths = _column_widths(frame)
         header = _wrap([str(c) for c in frame.columns], widths)
         rows = [_wrap([str(v) for v in row], widths) for row in frame.itertuples(index=False)]
@@ -93,9 +97,8 @@ class _Pages:
                 page.append(rows.pop(0))
             if not page:  # a row taller than a page: show it cut rather than loop
                 page.append([cell[:room] for cell in rows.pop(0)])
-            self._columns(
-                [[ln for row in page for ln in row[j]] for j in range(len(widths))], widths
-            )
+            for row in page:  # a text per cell: rows stay level whatever glyphs a line holds
+                self._columns(row, widths)
         self.y += 0.1
 
     def _columns(self, cells: list[list[str]], widths: list[int], bold: bool = False) -> None:
@@ -123,42 +126,83 @@ class _Pages:
 
 
 def _wrap(cells: list[str], widths: list[int]) -> list[list[str]]:
-    """Each cell as lines of its column's width, all padded to the row's height."""
+    """Each cell as lines of its column's width, all padded to the row's height; words are
+    broken only when one is longer than its column (an address, say), never names."""
     wrapped = [
-        textwrap.wrap(c.translate(SPELLED), w) or [""] for c, w in zip(cells, widths, strict=True)
+        textwrap.wrap(
+            c.translate(SPELLED),
+            w,
+            break_long_words=len(max(c.split(), key=len, default="")) > w,
+            break_on_hyphens=False,
+        )
+        or [""]
+        for c, w in zip(cells, widths, strict=True)
     ]
     height = max(len(lines) for lines in wrapped)
     return [lines + [""] * (height - len(lines)) for lines in wrapped]
 
 
 def _column_widths(frame: pd.DataFrame) -> list[int]:
-    """Characters per column: its longest cell (or header word); the widest cut to fit the page."""
+    """Characters per column: its longest cell; the widest cut to fit the page, but not below
+    the column's longest word (up to 24 characters) unless nothing else fits."""
     widths = [
         max([*(len(word) for word in str(c).split()), *(len(str(v)) for v in frame[c])])
         for c in frame.columns
     ]
+    floors = [
+        min(24, max([len(w) for c in [col, *map(str, frame[col])] for w in str(c).split()] or [1]))
+        for col in frame.columns
+    ]
     available = WIDTH_CHARS - 2 * len(widths)
-    while sum(widths) > available and max(widths) > 4:
-        widths[widths.index(max(widths))] -= 1
+    for floor_of in (lambda j: floors[j], lambda _j: 4):
+        while sum(widths) > available:
+            shrinkable = [j for j, w in enumerate(widths) if w > floor_of(j)]
+            if not shrinkable:
+                break
+            widest = max(shrinkable, key=lambda j: widths[j])
+            widths[widest] -= 1
     return widths
 
 
 def draw_fan(ax, fan: Fan) -> None:
-    """Median line with 50% and 90% bands for each scenario, overlaid."""
-    for k, (name, q) in enumerate(fan.bands.items()):
-        color = COLORS[k % len(COLORS)]
-        ax.fill_between(q.index, q["p5"], q["p95"], color=color, alpha=0.15, linewidth=0)
-        ax.fill_between(q.index, q["p25"], q["p75"], color=color, alpha=0.3, linewidth=0)
-        ax.plot(q.index, q["p50"], color=color, label=name, linewidth=1.5)
-    if fan.spec.log:  # plain tick labels (1e+06): mathtext would need fonts beyond the core ones
+    """Median line with 50% and 90% bands for each scenario, overlaid; the target date dotted
+    and the verdict's thresholds dashed. All text at 9 points or more."""
+    for name, q in fan.bands.items():
+        color = fan.color(name)
+        ax.fill_between(q.index, q["p5"], q["p95"], color=color, alpha=0.12, linewidth=0)
+        ax.fill_between(q.index, q["p25"], q["p75"], color=color, alpha=0.25, linewidth=0)
+        ax.plot(q.index, q["p50"], color=color, label=name, linewidth=1.6)
+    if fan.spec.log:  # plain tick labels: mathtext would need fonts beyond the core ones
         ax.set_yscale("log")
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v)))
         ax.yaxis.set_minor_formatter(NullFormatter())
-    ax.set_title(fan.spec.title, fontsize=9)
-    ax.set_ylabel(fan.unit, fontsize=8)
-    ax.tick_params(labelsize=7)
+    if fan.target:
+        when = pd.Timestamp(f"{fan.target}-01")
+        ax.axvline(when, color="0.35", linewidth=0.9, linestyle=":")
+        ax.annotate(
+            f"target {fan.target}",
+            (when, 1),
+            xycoords=("data", "axes fraction"),
+            xytext=(3, -3),
+            textcoords="offset points",
+            va="top",
+            fontsize=9,
+            color="0.3",
+        )
+    for value, outcome in zip(fan.thresholds, ("scenario-one", "scenario-two"), strict=False):
+        ax.axhline(
+            value,
+            color=OUTCOME_COLORS[outcome],
+            linewidth=1.2,
+            linestyle="--",
+            label=f"{OUTCOMES[outcome].lower()} threshold ({value:g} months)",
+        )
+    ax.set_title(fan.spec.title, fontsize=10)
+    ax.set_ylabel(fan.unit, fontsize=9)
+    ax.tick_params(labelsize=9)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=9, ncols=2 if len(ax.get_legend_handles_labels()[1]) > 2 else 1)
 
 
 @contextmanager
@@ -177,11 +221,11 @@ def write_pdf(report: Report, path: Path) -> None:
     with matplotlib.rc_context(STYLE), _quiet_font_matching(), PdfPages(path) as pdf:
         pages = _Pages(pdf, report.title)
         pages.text(report.title, size=15, bold=True)
-        pages.text(report.subtitle, size=8)
+        pages.text(report.subtitle, size=TABLE_SIZE)
         for section in report.sections:
             pages.text(section.heading, size=12, bold=True)
             for paragraph in section.paragraphs:
-                pages.text(paragraph)
+                pages.text(f"- {paragraph}" if section.bullets else paragraph)
             if section.table is not None:
                 pages.table(section.table)
             for fan in section.fans:

@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ailead._version import __version__
 from ailead.errors import AileadError
 from ailead.inputs.registry import load_registry
+from ailead.outputs import labels
 from ailead.web import results
 from ailead.web.limits import BodySizeLimit, Limits
 from ailead.web.models import (
@@ -30,6 +31,7 @@ from ailead.web.models import (
     PRESETS,
     CompareRequest,
     CompareResult,
+    LimitsInfo,
     ParameterInfo,
     RunRequest,
     RunResult,
@@ -113,6 +115,17 @@ def create_app(limits: Limits | None = None) -> FastAPI:
     def parameters() -> list[dict[str, Any]]:
         """Every parameter: unit, bounds, description, source, switch and levels."""
         return [results.parameter_info(name) for name in load_registry().parameters]
+
+    @app.get("/api/labels", tags=["reference"])
+    def label_table() -> dict[str, Any]:
+        """Human labels and units of every variable, metric and column; the colours of blocs,
+        verdict classes and preset scenarios (the same table the CLI and reports use)."""
+        return labels.table()
+
+    @app.get("/api/limits", response_model=LimitsInfo, tags=["reference"])
+    def limits_info() -> dict[str, Any]:
+        """The largest request this server answers."""
+        return {"max_samples": limits.max_samples}
 
     @app.get("/vendor/plotly.min.js", include_in_schema=False)
     def plotly_js() -> FileResponse:

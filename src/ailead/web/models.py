@@ -151,6 +151,8 @@ class RunResult(BaseModel):
         description="Share of samples in each outcome at the target (when the model has them)."
     )
     verdict: dict[str, float] | None = Field(description="The verdict's thresholds [months].")
+    headline: str = Field(description="The run's headline sentence, as reports write it.")
+    verdict_text: str = Field(description="What the verdict classes mean, in words.")
     months: list[str]
     series: dict[str, Band]
     version: str
@@ -173,6 +175,7 @@ class ParameterInfo(BaseModel):
     """A registry parameter with its provenance; `group` is its switch, `timing` or `world`."""
 
     name: str
+    label: str = Field(description="The name in words, as the reports write it.")
     description: str
     unit: str
     kind: str
@@ -205,6 +208,12 @@ class SwitchesResult(BaseModel):
     seed: int
     cells: list[SwitchCell]
     caveat: str
+
+
+class LimitsInfo(BaseModel):
+    """What one request may ask for."""
+
+    max_samples: int
 
 
 class ErrorMessage(BaseModel):

@@ -19,8 +19,16 @@ import xarray as xr
 from ailead._version import __version__
 from ailead.errors import AileadError
 from ailead.inputs.registry import SWITCHES, load_registry
-from ailead.inputs.scenario import Scenario, load_scenario, month_index, switch_strength
+from ailead.inputs.scenario import (
+    Scenario,
+    load_scenario,
+    month_index,
+    parse_value,
+    switch_strength,
+)
+from ailead.outputs import labels
 from ailead.outputs import summary as summary_module
+from ailead.outputs.findings import headline, verdict_rule_text
 from ailead.outputs.summary import UNITS, summarize
 from ailead.web.models import PRESETS, ScenarioRequest, SwitchesRequest
 
@@ -72,13 +80,16 @@ def resolve(request: ScenarioRequest) -> Scenario:
     registry = load_registry()
     for name, raw in request.parameters.items():
         where = f"field 'parameters.{name}'"
-        parameters[name] = registry.get(name, where).parse(raw, where)
+        parameters[name] = parse_value(registry.get(name, where), raw, where)
     if month_index(base.end) > month_index(MAX_END):
         raise AileadError(
             f"field 'scenario.end': value {base.end!r} is beyond the explorer's horizon; "
             f"allowed: up to {MAX_END} (use the CLI for longer runs)"
         )
-    return base.model_copy(update={"switches": switches, "parameters": parameters})
+    name = base.name
+    if switches != dict(base.switches) or parameters != dict(base.parameters):
+        name += " (modified)"  # as the page and the headline name it
+    return base.model_copy(update={"name": name, "switches": switches, "parameters": parameters})
 
 
 @lru_cache(maxsize=16)
@@ -153,6 +164,8 @@ def outcomes(ds: xr.Dataset) -> dict[str, float] | None:
 def describe(scenario: Scenario, ds: xr.Dataset, samples: int, seed: int) -> dict[str, Any]:
     """A run as the API's RunResult: headline quantiles, outcome probabilities, monthly bands."""
     summary = {m: {q: _finite(v) for q, v in qs.items()} for m, qs in summarize(ds).items()}
+    shares = outcomes(ds)
+    rule = scenario.verdict
     return {
         "scenario": scenario.name,
         "description": scenario.description,
@@ -164,8 +177,14 @@ def describe(scenario: Scenario, ds: xr.Dataset, samples: int, seed: int) -> dic
         "summary": summary,
         "units": {m: UNITS.get(m, "") for m in summary},
         "fronts": getattr(summary_module, "FRONTS", None),
-        "outcomes": outcomes(ds),
-        "verdict": scenario.verdict.model_dump() if hasattr(scenario, "verdict") else None,
+        "outcomes": shares,
+        "verdict": rule.model_dump(),
+        "headline": headline(
+            scenario.name, scenario.target, summary["lead_months"], shares, samples
+        ),
+        "verdict_text": verdict_rule_text(
+            rule.lead_at_least, rule.lead_at_most, rule.growth_window_months
+        ),
         "months": [str(t)[:7] for t in ds["time"].values.astype("datetime64[M]")],
         "series": bands(ds),
         "version": __version__,
@@ -200,6 +219,7 @@ def parameter_info(name: str) -> dict[str, Any]:
 
     return {
         "name": name,
+        "label": labels.parameter(name, p.unit),
         "description": p.description,
         "unit": p.unit,
         "kind": p.kind,

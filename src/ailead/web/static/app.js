@@ -1,35 +1,16 @@
 // The explorer page: controls built from GET /api/parameters and /api/scenarios, runs through
-// POST /api/run or /api/compare, charts redrawn after each move. Only the API is used.
+// POST /api/run or /api/compare (the run and its baseline), a headline card, charts and a table
+// redrawn after each move. Only the API is used.
 import {
-  SWITCHES, download, fromQuery, leverValue, levelName, resultsCsv, scenarioRequest, scenarioYaml,
+  SWITCHES, download, fromQuery, isModified, levelName, resultsCsv, scenarioRequest, scenarioYaml,
   toQuery,
 } from "./state.js";
-import { FRONTS, drawSeries, drawVerdict, leadMarks } from "./charts.js";
-
-const SWITCH_TEXT = {
-  compute: "Compute: export controls on chips, chipmaking tools and HBM",
-  access: "Access: smuggling enforcement and the remote-access loophole",
-  distillation: "Distillation: deterrence of distillation attacks on US models",
-};
-const GROUPS = [
-  ["compute", "Compute levers"],
-  ["access", "Access levers"],
-  ["distillation", "Distillation levers"],
-  ["timing", "Policy timing"],
-  ["other levers", "Adoption push, export promotion, open weights, PRC counter-moves"],
-  ["model", "Model switches (revenue feedback)"],
-  ["world", "World parameters (sensitivity)"],
-];
-// World parameters offered as sliders; setting one fixes it in every sample.
-const MAIN_WORLD = [
-  "algorithmic_progress", "experiment_compute_elasticity", "ai_rnd_speedup_max",
-  "algorithmic_spillover", "distillation_gap_closure", "us_production_growth", "cn_wafer_growth",
-  "smuggling_share_unenforced", "remote_rentable_share", "initial_lead_months",
-];
-const SUMMARY_LABELS = { lead_months: "US lead", compute_ratio: "US / PRC compute" };
+import { FRONTS, LOOK, drawSeries, exportImage, leadMarks } from "./charts.js";
+import { buildControls, showState } from "./controls.js";
+import { number, percent } from "./format.js";
 
 const $ = (id) => document.getElementById(id);
-const page = { params: {}, presets: {}, state: null, results: [], version: "" };
+const page = { params: {}, presets: {}, labels: null, state: null, results: [], runs: [], version: "" };
 const timing = {
   dirtySince: null, inFlight: false, pending: false, lastUpdateMs: null, lastDrawMs: null, updates: 0,
 };
@@ -46,108 +27,20 @@ async function api(path, body) {
   return data;
 }
 
-function format(value) {
-  if (value === null || value === undefined) return "n/a";
-  const abs = Math.abs(value);
-  if (abs >= 1e5) return value.toExponential(2).replace("e+", "e");
-  return abs >= 10 ? value.toFixed(1) : value.toPrecision(3).replace(/\.?0+$/, "");
+function esc(text) {
+  return String(text).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
 }
 
-function niceStep([low, high]) {
-  const raw = (high - low) / 100;
-  const power = 10 ** Math.floor(Math.log10(raw));
-  return [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw);
-}
-
-function pretty(name) {
-  return name.replaceAll("_", " ").replace(/\b(us|cn)\b/g, (b) => (b === "us" ? "US" : "PRC"));
-}
-
-// ---------------------------------------------------------------- controls
-
-function control({ id, name, label, unit, min, max, step, help }) {
-  const box = document.createElement("div");
-  box.className = "control";
-  box.title = help;
-  box.innerHTML = `
-    <label for="${id}"></label>
-    <div class="row">
-      <input type="range" id="${id}" name="${name}" min="${min}" max="${max}" step="${step}"
-        aria-describedby="help-${id}">
-      <output id="out-${id}" for="${id}"></output>
-    </div>
-    <p id="help-${id}" class="help"></p>`;
-  box.querySelector("label").textContent = label;
-  if (unit) {
-    const span = Object.assign(document.createElement("span"), { className: "unit", textContent: ` (${unit})` });
-    box.querySelector("label").append(span);
-  }
-  box.querySelector(".help").textContent = help;
-  return box;
-}
-
-function buildSwitches() {
-  const fieldset = $("switches");
-  const datalist = Object.assign(document.createElement("datalist"), { id: "switch-levels" });
-  for (const [name, value] of [["off", 0], ["status-quo", 0.5], ["strong", 1]]) {
-    datalist.append(Object.assign(document.createElement("option"), { value, label: name }));
-  }
-  fieldset.append(datalist);
-  for (const s of SWITCHES) {
-    const levers = Object.values(page.params).filter((p) => p.switch === s).map((p) => p.name);
-    const help = `${SWITCH_TEXT[s]}. Sets the levers ${levers.join(", ")}. Range 0 (off) to 1 (strong).`;
-    const box = control({ id: `switch-${s}`, name: s, label: SWITCH_TEXT[s].split(":")[0], unit: "", min: 0, max: 1, step: 0.05, help });
-    box.querySelector("input").setAttribute("list", "switch-levels");
-    box.querySelector("input").addEventListener("input", (event) => {
-      page.state.scenario.switches[s] = Number(event.target.value);
-      changed();
-    });
-    fieldset.append(box);
-  }
-}
-
-function buildLevers() {
-  const container = $("lever-groups");
-  for (const [group, title] of GROUPS) {
-    const params = Object.values(page.params).filter((p) =>
-      group === "world" ? MAIN_WORLD.includes(p.name) : p.group === group);
-    if (!params.length) continue;
-    const details = document.createElement("details");
-    details.innerHTML = `<summary></summary>`;
-    details.querySelector("summary").textContent = title;
-    for (const p of params) {
-      const help = `${p.description} Range ${p.bounds[0]} to ${p.bounds[1]} ${p.unit}. ` +
-        `Source: ${p.citation}`;
-      const box = control({
-        id: `param-${p.name}`, name: p.name, label: pretty(p.name), unit: p.unit,
-        min: p.bounds[0], max: p.bounds[1], step: niceStep(p.bounds), help,
-      });
-      const reset = Object.assign(document.createElement("button"), { type: "button", className: "reset", textContent: "reset" });
-      reset.setAttribute("aria-label", `Reset ${pretty(p.name)}`);
-      reset.addEventListener("click", () => {
-        delete page.state.scenario.params[p.name];
-        changed();
-      });
-      box.querySelector(".row").append(reset);
-      box.querySelector("input").addEventListener("input", (event) => {
-        page.state.scenario.params[p.name] = Number(event.target.value);
-        changed();
-      });
-      details.append(box);
-    }
-    container.append(details);
-  }
-}
+// ---------------------------------------------------------------- selects and the drawer
 
 function buildSelects() {
   const preset = $("preset");
   const compare = $("compare");
-  compare.append(new Option("nothing", ""));
   for (const name of Object.keys(page.presets)) {
     preset.append(new Option(name, name));
-    compare.append(new Option(`preset ${name}`, name));
+    compare.append(new Option(`${name} (preset)`, name));
   }
-  compare.append(new Option("kept settings", "saved"));
+  compare.append(new Option("kept settings", "saved"), new Option("nothing", ""));
   preset.addEventListener("change", () => {
     page.state.scenario = presetScenario(preset.value);
     changed();
@@ -178,49 +71,23 @@ function buildSelects() {
   $("show-help").addEventListener("change", (event) => {
     $("settings").classList.toggle("show-help", event.target.checked);
   });
+  $("drawer-toggle").addEventListener("click", () => {
+    const open = document.body.classList.toggle("drawer-open");
+    $("drawer-toggle").setAttribute("aria-expanded", String(open));
+    $("drawer-toggle").textContent = open ? "Close settings" : "Settings";
+    if (open) $("chart-lead").closest(".panel").scrollIntoView({ block: "start" }); // above the drawer
+  });
 }
 
 function presetScenario(name) {
   return { preset: name, switches: { ...page.presets[name].switches }, params: {} };
 }
 
-/** Put the state into the controls (values, outputs, lever values implied by the switches). */
-function showState() {
-  const { scenario, samples, seed, compare } = page.state;
-  $("preset").value = scenario.preset;
-  $("preset-description").textContent = page.presets[scenario.preset].description;
-  for (const s of SWITCHES) {
-    const value = scenario.switches[s];
-    $(`switch-${s}`).value = value;
-    $(`out-switch-${s}`).textContent = levelName(value) ?? value.toFixed(2);
-  }
-  const presetParams = page.presets[scenario.preset].parameters;
-  for (const p of Object.values(page.params)) {
-    const input = $(`param-${p.name}`);
-    if (!input) continue;
-    const set = p.name in scenario.params;
-    let value = scenario.params[p.name] ?? presetParams[p.name];
-    if (value === undefined) value = p.levels ? leverValue(p, scenario.switches[p.switch]) : p.default;
-    input.value = value;
-    const named = p.named && Object.entries(p.named).find(([, v]) => v === value)?.[0];
-    const follows = p.switch ? "follows switch" : "default";
-    $(`out-param-${p.name}`).textContent = `${named ?? format(value)}${set ? "" : ` (${follows})`}`;
-    input.closest(".control").classList.toggle("overridden", set);
-    input.closest(".control").querySelector(".reset").hidden = !set;
-  }
-  $("samples").value = String(samples);
-  if (![...$("samples").options].some((o) => o.value === String(samples))) {
-    $("samples").append(new Option(String(samples), String(samples), true, true));
-  }
-  $("seed").value = String(seed);
-  $("compare").value = compare ? (compare.saved ? "saved" : compare.preset) : "";
-}
-
-// ---------------------------------------------------------------- running and drawing
+// ---------------------------------------------------------------- running
 
 function changed() {
   timing.dirtySince ??= performance.now();
-  showState();
+  showState(page);
   history.replaceState(null, "", `?${toQuery(page.state)}`);
   refresh();
 }
@@ -246,9 +113,22 @@ async function refresh() {
   } catch (error) {
     $("error").textContent = `The run was refused: ${error.message}`;
     $("error").hidden = false;
+    $("status").textContent = "No new results: see the message below.";
+    if (!page.results.length) $("headline").textContent = "No results yet: see the message below.";
   } finally {
     timing.inFlight = false;
   }
+}
+
+/** Whether the run's settings are the baseline's (the baseline is then not shown twice). */
+function sameAsBaseline() {
+  const { scenario, compare } = page.state;
+  const key = (sc) => JSON.stringify(scenarioRequest(sc));
+  return Boolean(compare) && key(scenario) === key(compare);
+}
+
+function runLabel(scenario) {
+  return `${scenario.preset}${isModified(scenario, page.presets[scenario.preset]) ? " (modified)" : ""}`;
 }
 
 async function runAndDraw() {
@@ -264,11 +144,17 @@ async function runAndDraw() {
   $("error").hidden = true;
   page.results = results;
   page.version = results[0].version;
-  const runs = [{ label: "current", result: results[0] }];
-  if (compare) runs.push({ label: compare.saved ? "kept settings" : compare.preset, result: results[1] });
+  const runs = [{ label: runLabel(scenario), result: results[0], preset: scenario.preset }];
+  if (compare) {
+    const name = compare.saved ? "kept settings" : compare.preset;
+    runs.push({ label: `${name} (baseline)`, result: results[1], preset: compare.preset, same: sameAsBaseline() });
+  }
+  page.runs = runs;
   await draw(runs);
   timing.lastDrawMs = performance.now() - fetched;
 }
+
+// ---------------------------------------------------------------- drawing
 
 // Charts out of view are redrawn when they scroll into view, so a move redraws only what shows.
 const charts = { painters: new Map(), stale: new Set() };
@@ -293,10 +179,9 @@ function paintWith(element, painter) {
 }
 
 async function draw(runs) {
+  drawHeadline(runs);
   const marks = leadMarks(runs[0].result);
-  $("verdict-box").hidden = !runs.some((run) => run.result.outcomes);
-  if (!$("verdict-box").hidden) paintWith($("chart-verdict"), () => drawVerdict($("chart-verdict"), runs));
-  paintWith($("chart-lead"), () => drawSeries($("chart-lead"), runs, ["lead_months"], { layout: marks }));
+  paintWith($("chart-lead"), () => drawSeries($("chart-lead"), runs, ["lead_months"], { layout: marks, ghost: true }));
   const compute = ["accessible_compute_h100e_us", "accessible_compute_h100e_cn"];
   paintWith($("chart-compute"), () => drawSeries($("chart-compute"), runs, compute, { log: true }));
   const capability = ["capability_eci_us", "capability_eci_cn"];
@@ -310,6 +195,38 @@ async function draw(runs) {
   await Promise.all([...charts.stale].filter(inView).map(paintIfStale));
 }
 
+/** The headline card: the sentence, the shift against the baseline, the verdict bars, the key. */
+function drawHeadline(runs) {
+  const [main, base] = runs;
+  $("headline").textContent = main.result.headline;
+  const shift = base && main.result.summary.lead_months.p50 - base.result.summary.lead_months.p50;
+  $("difference").hidden = !base;
+  if (base?.same) {
+    $("difference").textContent = `These settings are the baseline: move a switch to see how far it shifts the lead.`;
+  } else if (base) {
+    const one = (v) => (Number.isFinite(v) ? v.toFixed(1) : "n/a");
+    const sign = shift >= 0.05 ? "+" : "";
+    $("difference").textContent = `Against ${base.label}: median lead ${sign}${one(shift)} months ` +
+      `(${one(main.result.summary.lead_months.p50)} against ${one(base.result.summary.lead_months.p50)}).`;
+  }
+  const { outcomes, colors } = LOOK.labels;
+  $("verdict-bars").innerHTML = runs.filter((r) => r.result.outcomes && !r.same).map((run) => {
+    const shares = run.result.outcomes;
+    if (run.result.samples === 1) {
+      const [reached] = Object.entries(shares).find(([, v]) => v >= 0.5) ?? ["", 0];
+      return `<div class="verdict-row"><span class="run">${esc(run.label)}</span><span class="one">one deterministic run: ${esc((outcomes[reached] ?? reached).toLowerCase())}</span></div>`;
+    }
+    const segments = Object.entries(shares).map(([k, v]) =>
+      `<span class="segment" style="flex-grow:${v};background:${colors.outcomes[k]}" title="${esc(outcomes[k])} ${percent(v)}"></span>`).join("");
+    const legend = Object.entries(shares).map(([k, v]) =>
+      `<span class="share"><i style="background:${colors.outcomes[k]}"></i>${esc(outcomes[k])} ${percent(v)}</span>`).join("");
+    return `<div class="verdict-row"><span class="run">${esc(run.label)}</span><div class="bar" role="img" aria-label="${esc(
+      Object.entries(shares).map(([k, v]) => `${outcomes[k]} ${percent(v)}`).join(", "))}">${segments}</div><div class="legend">${legend}</div></div>`;
+  }).join("");
+  $("key").textContent = "Charts: the line is the median over samples, the darker band holds the middle 50% and " +
+    `the lighter band 90%${base ? "; the grey line is the baseline" : ""}. ${main.result.verdict_text}`;
+}
+
 /** The fronts this result has, each with a panel on the page (panels of absent fronts go). */
 function frontPanels(result) {
   const present = FRONTS.filter((f) => f.series.some((s) => result.series[s]));
@@ -319,9 +236,11 @@ function frontPanels(result) {
     if (present.includes(front) && !$(id)) {
       const panel = document.createElement("div");
       panel.className = "panel";
-      panel.innerHTML = `<h2></h2><div id="${id}" class="chart"></div>`;
+      panel.dataset.title = front.title;
+      panel.innerHTML = `<div class="panel-head"><h2></h2></div><div id="${id}" class="chart"></div>`;
       panel.querySelector("h2").textContent = front.title;
       $("fronts").append(panel);
+      addExports(panel);
     } else if (!present.includes(front) && $(id)) {
       const element = $(id);
       observer.unobserve(element);
@@ -334,34 +253,71 @@ function frontPanels(result) {
 }
 
 function drawSummary(runs) {
-  const table = $("summary");
+  const { metrics, fronts } = LOOK.labels;
   const first = runs[0].result;
-  const columns = runs.length + 2;
-  const head = `<caption>p50 [p5, p95] at ${first.target}</caption><thead><tr><th scope="col">metric</th>` +
-    `<th scope="col">unit</th>${runs.map((r) => `<th scope="col">${r.label}</th>`).join("")}</tr></thead>`;
+  const diff = runs.length > 1;
+  const columns = runs.length + 2 + (diff ? 1 : 0);
+  const caption = first.samples > 1 ? `median [5th, 95th percentile] at ${first.target}` : `one deterministic run, at ${first.target}`;
+  const head = `<caption>${caption}</caption><thead><tr><th scope="col">metric</th>` +
+    `<th scope="col">unit</th>${runs.map((r) => `<th scope="col">${esc(r.label)}</th>`).join("")}` +
+    `${diff ? '<th scope="col">difference (median)</th>' : ""}</tr></thead>`;
   const row = (metric) => {
     const cells = runs.map(({ result }) => {
       const q = result.summary[metric];
       if (!q) return "<td>n/a</td>";
-      const range = result.samples > 1 ? ` <span class="range">[${format(q.p5)}, ${format(q.p95)}]</span>` : "";
-      return `<td>${format(q.p50)}${range}</td>`;
+      const range = result.samples > 1 ? ` <span class="range">[${number(q.p5)}, ${number(q.p95)}]</span>` : "";
+      return `<td>${number(q.p50)}${range}</td>`;
     });
-    const label = SUMMARY_LABELS[metric] ?? pretty(metric);
-    return `<tr><th scope="row">${label}</th><td>${first.units[metric] ?? ""}</td>${cells.join("")}</tr>`;
+    if (diff) {
+      const d = runs[0].result.summary[metric].p50 - runs[1].result.summary[metric].p50;
+      cells.push(`<td class="diff">${d > 0 ? "+" : ""}${number(d)}</td>`);
+    }
+    const label = metrics[metric] ?? { text: metric, unit: "" };
+    return `<tr><th scope="row">${esc(label.text)}</th><td>${esc(label.unit)}</td>${cells.join("")}</tr>`;
   };
-  // Rows grouped by the essay's fronts when the model names them; other metrics come last.
   const groups = Object.entries(first.fronts ?? {});
-  const grouped = new Set(groups.flatMap(([, metrics]) => metrics));
+  const grouped = new Set(groups.flatMap(([, members]) => members));
   const rest = Object.keys(first.summary).filter((m) => !grouped.has(m));
   if (rest.length) groups.push([groups.length ? "other" : "", rest]);
-  const body = groups.map(([front, metrics]) => {
-    const title = front ? `<tr class="group"><th colspan="${columns}" scope="rowgroup">${front}</th></tr>` : "";
-    return `<tbody>${title}${metrics.filter((m) => m in first.summary).map(row).join("")}</tbody>`;
+  const body = groups.map(([front, members]) => {
+    const title = front ? `<tr class="group"><th colspan="${columns}" scope="rowgroup">${esc(fronts[front] ?? front)}</th></tr>` : "";
+    return `<tbody>${title}${members.filter((m) => m in first.summary).map(row).join("")}</tbody>`;
   });
-  table.innerHTML = head + body.join("");
+  $("summary").innerHTML = head + body.join("");
 }
 
 // ---------------------------------------------------------------- share and download
+
+function settingsText() {
+  const { scenario, samples, seed, compare } = page.state;
+  const switches = SWITCHES.map((s) => `${s} ${levelName(scenario.switches[s]) ?? number(scenario.switches[s])}`).join(", ");
+  const params = Object.entries(scenario.params).map(([k, v]) => `${(page.params[k]?.label ?? k).toLowerCase()} ${number(v)}`).join(", ");
+  const draws = samples === 1 ? "one deterministic run" : `${samples} samples, seed ${seed}`;
+  const base = compare ? ` · ${page.runs[1]?.label ?? ""}` : "";
+  return `${esc(page.runs[0]?.label ?? scenario.preset)}: ${switches}${params ? `; ${esc(params)}` : ""} · ${draws}${esc(base)}`;
+}
+
+function addExports(panel) {
+  const head = panel.querySelector(".panel-head");
+  const chart = panel.querySelector(".chart");
+  for (const format of ["png", "svg"]) {
+    const button = Object.assign(document.createElement("button"), { type: "button", className: "export", textContent: format.toUpperCase() });
+    button.setAttribute("aria-label", `Download the chart "${panel.dataset.title}" as ${format.toUpperCase()}`);
+    button.dataset.format = format;
+    button.addEventListener("click", async () => {
+      const today = new Date().toISOString().slice(0, 10);
+      const source = `Source: ailead ${page.version}, a model of the essay "2028: Two scenarios for global AI leadership". ` +
+        `Under these assumptions; not a forecast. Made ${today}.`;
+      const url = await exportImage(chart, format, { title: esc(panel.dataset.title), settings: settingsText(), source });
+      const blob = await (await fetch(url)).blob();
+      const link = Object.assign(document.createElement("a"), { href: URL.createObjectURL(blob), download: `ailead-${chart.id}.${format}` });
+      document.body.append(link);
+      link.click();
+      link.remove();
+    });
+    head.append(button);
+  }
+}
 
 function buildDownloads() {
   $("download-yaml").addEventListener("click", () => {
@@ -378,23 +334,41 @@ function buildDownloads() {
       $("status").textContent = `Copy this link: ${location.href}`;
     }
   });
+  for (const panel of document.querySelectorAll(".charts > .panel")) addExports(panel);
+}
+
+function showNotes(notes) {
+  $("notes").hidden = notes.length === 0;
+  $("notes").innerHTML = notes.length
+    ? `<strong>The link was adjusted:</strong><ul>${notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul>`
+    : "";
 }
 
 async function start() {
-  const [params, presets] = await Promise.all([api("/api/parameters"), api("/api/scenarios")]);
+  const [params, presets, labels, limits] = await Promise.all([
+    api("/api/parameters"), api("/api/scenarios"), api("/api/labels"), api("/api/limits"),
+  ]);
   page.params = Object.fromEntries(params.map((p) => [p.name, p]));
   page.presets = Object.fromEntries(presets.map((p) => [p.name, p]));
+  page.labels = labels;
+  $("key-box").open = window.innerWidth > 800;
+  LOOK.labels = labels;
   const first = page.presets["status-quo"] ? "status-quo" : presets[0].name;
-  const defaults = { scenario: presetScenario(first), samples: 100, seed: 0, compare: null };
-  page.state = fromQuery(location.search, page.presets, page.params, defaults);
-  buildSwitches();
-  buildLevers();
+  const defaults = {
+    scenario: presetScenario(first), samples: 100, seed: 0,
+    compare: { ...presetScenario(first), saved: false },
+  };
+  const { state, notes } = fromQuery(location.search, page.presets, page.params, defaults, limits.max_samples);
+  page.state = state;
+  buildControls(page, changed);
   buildSelects();
   buildDownloads();
+  showNotes(notes);
   changed();
 }
 
 start().catch((error) => {
   $("error").textContent = `The explorer could not start: ${error.message}`;
   $("error").hidden = false;
+  $("headline").textContent = "The explorer could not start: see the message below.";
 });

@@ -38,20 +38,55 @@ function writeScenario(query, prefix, scenario) {
   for (const [name, value] of Object.entries(scenario.params)) query.set(prefix + name, String(value));
 }
 
-function readScenario(query, prefix, presets, params) {
+const RUN_KEYS = new Set(["preset", "samples", "seed", "vs", ...SWITCHES]);
+
+/** A parameter value from a link: a number or a named value; clamped into the bounds. */
+function readParam(p, raw, key, notes) {
+  const onOff = p.unit.startsWith("switch (0 or 1)") ? { off: 0, on: 1 } : {};
+  const named = { ...onOff, ...(p.named ?? {}) };
+  let value = raw in named ? named[raw] : raw === "" ? NaN : Number(raw);
+  if (!Number.isFinite(value)) {
+    notes.push(`${key}=${raw} is not a number${p.named ? ` or one of ${Object.keys(p.named).join(", ")}` : ""}; ignored.`);
+    return null;
+  }
+  if (p.unit.startsWith("switch (0 or 1)") && value !== 0 && value !== 1) {
+    const on = value >= 0.5 ? 1 : 0;
+    notes.push(`${key}=${raw} is an on/off setting (0 or 1); using ${on}.`);
+    value = on;
+  }
+  const [low, high] = p.bounds;
+  if (value < low || value > high) {
+    const limit = value < low ? low : high;
+    notes.push(`${key}=${raw} is outside its range (${low} to ${high}); using ${limit}.`);
+    value = limit;
+  }
+  return value;
+}
+
+function readScenario(query, prefix, presets, params, notes) {
   const name = query.get(prefix + "preset");
-  if (!(name in presets)) return null;
+  if (name === null) return null;
+  if (!(name in presets)) {
+    notes.push(`${prefix}preset=${name} is not a preset (${Object.keys(presets).join(", ")}); ignored.`);
+    return null;
+  }
   const scenario = { preset: name, switches: { ...presets[name].switches }, params: {} };
   for (const s of SWITCHES) {
-    const value = parseLevel(query.get(prefix + s) ?? "");
+    const raw = query.get(prefix + s);
+    if (raw === null) continue;
+    const number = Number(raw);
+    const value = parseLevel(raw);
     if (value !== null) scenario.switches[s] = value;
+    else if (raw !== "" && Number.isFinite(number)) {
+      scenario.switches[s] = Math.min(1, Math.max(0, number));
+      notes.push(`${prefix}${s}=${raw} is outside 0 to 1; using ${scenario.switches[s]}.`);
+    } else notes.push(`${prefix}${s}=${raw} is not off, status-quo, strong or a number in [0, 1]; ignored.`);
   }
   for (const p of Object.values(params)) {
     const raw = query.get(prefix + p.name);
-    const value = raw === null || raw === "" ? NaN : Number(raw);
-    if (Number.isFinite(value) && value >= p.bounds[0] && value <= p.bounds[1]) {
-      scenario.params[p.name] = value;
-    }
+    if (raw === null) continue;
+    const value = readParam(p, raw, prefix + p.name, notes);
+    if (value !== null) scenario.params[p.name] = value;
   }
   return scenario;
 }
@@ -62,31 +97,73 @@ export function toQuery(state) {
   writeScenario(query, "", state.scenario);
   query.set("samples", String(state.samples));
   query.set("seed", String(state.seed));
-  if (state.compare) {
+  if (!state.compare) query.set("vs", "none");
+  else {
     query.set("vs", state.compare.saved ? "saved" : state.compare.preset);
     if (state.compare.saved) writeScenario(query, "vs.", state.compare);
   }
   return query.toString();
 }
 
-/** The state from a query string (missing or invalid entries keep the defaults). */
-export function fromQuery(search, presets, params, defaults) {
+/**
+ * The state from a query string, and notes on what it could not use as given: values outside
+ * their range are clamped to the limit (samples to `maxSamples`), unknown names and values are
+ * named and ignored. Missing entries keep the defaults.
+ */
+export function fromQuery(search, presets, params, defaults, maxSamples = Infinity) {
   const query = new URLSearchParams(search);
+  const notes = [];
   const state = structuredClone(defaults);
-  const scenario = readScenario(query, "", presets, params);
+  const scenario = readScenario(query, "", presets, params, notes);
   if (scenario) state.scenario = scenario;
-  const samples = Number(query.get("samples"));
-  if (Number.isInteger(samples) && samples >= 1) state.samples = samples;
-  const seed = Number(query.get("seed"));
-  if (query.has("seed") && Number.isInteger(seed) && seed >= 0) state.seed = seed;
-  const vs = query.get("vs");
-  if (vs === "saved") {
-    const saved = readScenario(query, "vs.", presets, params);
-    state.compare = saved ? { ...saved, saved: true } : null;
-  } else if (vs in presets) {
-    state.compare = { preset: vs, switches: { ...presets[vs].switches }, params: {}, saved: false };
+  if (query.has("samples")) {
+    const raw = query.get("samples");
+    const samples = Number(raw);
+    if (!Number.isInteger(samples) || samples < 1) {
+      notes.push(`samples=${raw} is not a whole number of at least 1; using ${state.samples}.`);
+    } else if (samples > maxSamples) {
+      notes.push(`samples=${raw} is more than this server runs; using ${maxSamples}.`);
+      state.samples = maxSamples;
+    } else state.samples = samples;
   }
-  return state;
+  if (query.has("seed")) {
+    const raw = query.get("seed");
+    const seed = Number(raw);
+    if (Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32) state.seed = seed;
+    else notes.push(`seed=${raw} is not a whole number from 0 to 4294967295; using ${state.seed}.`);
+  }
+  const vs = query.get("vs");
+  if (vs === "none") state.compare = null;
+  else if (vs === "saved") {
+    const saved = readScenario(query, "vs.", presets, params, notes);
+    if (saved) state.compare = { ...saved, saved: true };
+    else notes.push("vs=saved has no vs.preset; comparing with the default.");
+  } else if (vs !== null && vs in presets) {
+    state.compare = { preset: vs, switches: { ...presets[vs].switches }, params: {}, saved: false };
+  } else if (vs !== null) notes.push(`vs=${vs} is not a preset, saved or none; ignored.`);
+  const unknown = [...query.keys()].filter((key) => {
+    const name = key.startsWith("vs.") ? key.slice(3) : key;
+    return !RUN_KEYS.has(name) && !(name in params);
+  });
+  if (unknown.length) notes.push(`Unknown settings ignored: ${unknown.join(", ")}.`);
+  return { state, notes };
+}
+
+/** The named level of a switch strength with a mark when a lever departs from it. */
+export function modifiedLevers(scenario, params, presetParams = {}) {
+  const marked = {};
+  for (const name of Object.keys(scenario.params)) {
+    const p = params[name];
+    if (p && p.switch && scenario.params[name] !== presetParams[name]) marked[p.switch] = true;
+  }
+  return marked;
+}
+
+/** Whether the scenario departs from its preset (switches or any parameter). */
+export function isModified(scenario, preset) {
+  const switches = SWITCHES.some((s) => scenario.switches[s] !== preset.switches[s]);
+  const params = Object.entries(scenario.params).some(([k, v]) => preset.parameters[k] !== v);
+  return switches || params;
 }
 
 function yamlScalar(value) {
