@@ -278,3 +278,12 @@ def test_the_lead_is_drawn_in_its_preset_colour_as_in_the_reports(page, server):
     )
     assert colours["US lead: us-lead, median"] == labels.SCENARIO_COLORS["us-lead"]
     assert colours["status-quo (baseline), median"] == labels.BASELINE_COLOR
+
+
+def test_the_baseline_is_always_drawn(page, server):
+    open_page(page, server, "preset=catch-up&vs=none")
+    assert "baseline is always drawn" in page.inner_text("#notes")
+    options = page.eval_on_selector_all("#compare option", "els => els.map(e => e.value)")
+    assert "" not in options and "saved" in options
+    names = page.evaluate("document.getElementById('chart-lead').data.map(t => t.name || '')")
+    assert any("baseline" in name for name in names)

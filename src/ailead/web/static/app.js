@@ -40,7 +40,7 @@ function buildSelects() {
     preset.append(new Option(name, name));
     compare.append(new Option(`${name} (preset)`, name));
   }
-  compare.append(new Option("kept settings", "saved"), new Option("nothing", ""));
+  compare.append(new Option("kept settings", "saved"));  // the baseline is always drawn
   preset.addEventListener("change", () => {
     page.state.scenario = presetScenario(preset.value);
     changed();

@@ -97,8 +97,7 @@ export function toQuery(state) {
   writeScenario(query, "", state.scenario);
   query.set("samples", String(state.samples));
   query.set("seed", String(state.seed));
-  if (!state.compare) query.set("vs", "none");
-  else {
+  if (state.compare) {
     query.set("vs", state.compare.saved ? "saved" : state.compare.preset);
     if (state.compare.saved) writeScenario(query, "vs.", state.compare);
   }
@@ -133,14 +132,14 @@ export function fromQuery(search, presets, params, defaults, maxSamples = Infini
     else notes.push(`seed=${raw} is not a whole number from 0 to 4294967295; using ${state.seed}.`);
   }
   const vs = query.get("vs");
-  if (vs === "none") state.compare = null;
+  if (vs === "none") notes.push("vs=none: the baseline is always drawn; comparing with the default.");
   else if (vs === "saved") {
     const saved = readScenario(query, "vs.", presets, params, notes);
     if (saved) state.compare = { ...saved, saved: true };
     else notes.push("vs=saved has no vs.preset; comparing with the default.");
   } else if (vs !== null && vs in presets) {
     state.compare = { preset: vs, switches: { ...presets[vs].switches }, params: {}, saved: false };
-  } else if (vs !== null) notes.push(`vs=${vs} is not a preset, saved or none; ignored.`);
+  } else if (vs !== null) notes.push(`vs=${vs} is not a preset or saved; ignored.`);
   const unknown = [...query.keys()].filter((key) => {
     const name = key.startsWith("vs.") ? key.slice(3) : key;
     return !RUN_KEYS.has(name) && !(name in params);
