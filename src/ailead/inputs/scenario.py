@@ -8,12 +8,12 @@ preset or a file) and changes only what the file gives. Presets ship in ``ailead
 
 from __future__ import annotations
 
+import math
 import re
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -23,12 +23,13 @@ from pydantic import (
     model_validator,
 )
 
-from ailead.errors import AileadError
+from ailead.errors import AileadError, short
 from ailead.inputs.registry import LEVELS, SWITCHES, load_registry
-from ailead.inputs.yaml_files import load_yaml
+from ailead.inputs.yaml_files import parse_yaml, read_yaml_text
 
 ANCHOR = "2025-01"  # default month the initial state describes (registry `*_2025` parameters)
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+FIRST_MONTH, LAST_MONTH = "2000-01", "2100-12"  # the dates a scenario may name
 
 
 def month_index(month: str) -> int:
@@ -76,21 +77,24 @@ class Scenario(BaseModel):
     @field_validator("anchor", "start", "end", "target", "policy_start", mode="before")
     @classmethod
     def _month(cls, value: Any) -> str:
-        text = str(value)
+        text = str(value) if isinstance(value, str | int) and not isinstance(value, bool) else ""
         m = _MONTH.match(text)
-        if not m or not 1 <= int(m.group(2)) <= 12:
-            raise ValueError(f"value {value!r} is not a month; allowed: YYYY-MM, e.g. 2028-12")
+        if not m or not 1 <= int(m.group(2)) <= 12 or not FIRST_MONTH <= text <= LAST_MONTH:
+            raise ValueError(
+                f"value {short(value)} is not allowed; allowed: a month YYYY-MM from "
+                f"{FIRST_MONTH} to {LAST_MONTH}, e.g. 2028-12"
+            )
         return text
 
     @field_validator("switches", mode="before")
     @classmethod
     def _switches(cls, value: Any) -> dict[str, float]:
         if not isinstance(value, dict):
-            raise ValueError(f"value {value!r} is not a mapping of switch: level")
+            raise ValueError(f"value {short(value)} is not a mapping of switch: level")
         resolved = {s: LEVELS["status-quo"] for s in SWITCHES}
         for key, level in value.items():
             if key not in SWITCHES:
-                raise ValueError(f"unknown switch {key!r}; allowed: {', '.join(SWITCHES)}")
+                raise ValueError(f"unknown switch {short(key)}; allowed: {', '.join(SWITCHES)}")
             resolved[key] = switch_strength(level, f"switches.{key}")
         return resolved
 
@@ -98,7 +102,7 @@ class Scenario(BaseModel):
     @classmethod
     def _parameters(cls, value: Any) -> dict[str, float]:
         if not isinstance(value, dict):
-            raise ValueError(f"value {value!r} is not a mapping of parameter: value")
+            raise ValueError(f"value {short(value)} is not a mapping of parameter: value")
         registry = load_registry()
         return {
             name: registry.get(name, f"parameters.{name}").parse(raw, f"parameters.{name}")
@@ -144,10 +148,10 @@ def switch_strength(level: Any, where: str) -> float:
     allowed = "off, status-quo, strong or a number in [0, 1]"
     try:
         value = float(level)
-    except (TypeError, ValueError):
-        raise AileadError(f"{where}: value {level!r} is not allowed; allowed: {allowed}") from None
+    except (TypeError, ValueError, OverflowError):
+        value = math.nan
     if isinstance(level, bool) or not 0.0 <= value <= 1.0:
-        raise AileadError(f"{where}: value {level!r} is not allowed; allowed: {allowed}")
+        raise AileadError(f"{where}: value {short(level)} is not allowed; allowed: {allowed}")
     return value
 
 
@@ -156,7 +160,7 @@ def presets() -> dict[str, str]:
     out = {}
     for entry in sorted(resources.files("ailead").joinpath("inputs/scenarios").iterdir(), key=str):
         if entry.name.endswith(".yaml"):
-            raw = load_yaml(entry.read_text(encoding="utf-8"))
+            raw = parse_yaml(entry.read_text(encoding="utf-8"), f"preset {entry.name}")
             out[entry.name.removesuffix(".yaml")] = raw.get("description", "").strip()
     return out
 
@@ -170,16 +174,11 @@ def _read(ref: str) -> tuple[dict[str, Any], str]:
         path = Path(ref)
         if not path.is_file():
             raise AileadError(
-                f"scenario {ref!r}: no such preset or file; presets: {', '.join(presets())}"
+                f"scenario {short(ref)}: no such preset or file; presets: {', '.join(presets())}"
             )
-        text, label = path.read_text(encoding="utf-8"), f"scenario file {path}"
-    try:
-        raw = load_yaml(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "malformed YAML"
-        raise AileadError(f"{label}: malformed YAML{at}: {problem}") from None
+        label = f"scenario file {short(str(path))[1:-1]}"
+        text = read_yaml_text(path, label)
+    raw = parse_yaml(text, label)
     if not isinstance(raw, dict):
         raise AileadError(f"{label}: expected a mapping of fields, got {type(raw).__name__}")
     return raw, label
@@ -194,17 +193,19 @@ def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
 
 
 def _resolve(ref: str, seen: tuple[str, ...]) -> tuple[dict[str, Any], str]:
-    if ref in seen:
-        raise AileadError(
-            f"scenario {ref!r}: `extends` forms a cycle: {' -> '.join(seen + (ref,))}"
-        )
+    """`ref` read and merged onto what it extends; `seen` holds the resolved references (absolute
+    paths, or preset names) already on the chain, so `../sub/self.yaml` is seen as a cycle."""
+    key = str(Path(ref).resolve()) if Path(ref).is_file() else ref
+    if key in seen:
+        chain = " -> ".join(short(s)[1:-1] for s in (*seen, key))
+        raise AileadError(f"scenario {short(ref)}: `extends` forms a cycle: {chain}")
     raw, label = _read(ref)
     parent = raw.get("extends")
     if parent is None:
         return raw, label
     if not isinstance(parent, str):
         raise AileadError(
-            f"{label}: field 'extends': value {parent!r} is not a scenario name or path"
+            f"{label}: field 'extends': value {short(parent)} is not a scenario name or path"
         )
     if (
         not Path(parent).is_absolute()
@@ -212,7 +213,7 @@ def _resolve(ref: str, seen: tuple[str, ...]) -> tuple[dict[str, Any], str]:
     ):
         sibling = Path(ref).parent / parent
         parent = str(sibling) if sibling.is_file() else parent
-    return _extend(raw, parent, seen + (ref,)), label
+    return _extend(raw, parent, (*seen, key)), label
 
 
 def _extend(raw: dict[str, Any], parent: str, seen: tuple[str, ...]) -> dict[str, Any]:
@@ -255,6 +256,6 @@ def _plain(exc: ValidationError) -> str:
         elif msg.startswith(f"{field}."):  # a validator already named the sub-field
             field, msg = msg.split(": ", 1)
         elif err["loc"] and "value" not in msg:
-            msg = f"value {err.get('input')!r}: {msg}"
+            msg = f"value {short(err.get('input'))}: {msg}"
         parts.append(f"field '{field}': {msg}" if err["loc"] else msg)
     return "; ".join(parts)
