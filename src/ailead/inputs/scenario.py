@@ -12,12 +12,14 @@ import math
 import re
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    StrictInt,
     ValidationError,
     field_validator,
     model_validator,
@@ -38,15 +40,24 @@ def month_index(month: str) -> int:
     return (year - 2025) * 12 + (mon - 1)
 
 
+def _no_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError(f"value {value} is not allowed; allowed: a number")
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_no_bool)]  # finite where the model forbids inf/nan
+
+
 class VerdictRule(BaseModel):
     """Thresholds of the verdict [months] (`verdict:` in a scenario; `ailead.outputs.verdict`)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    lead_at_least: float = Field(12.0, description="scenario-one: lead at the target >= this")
-    growth_window_months: int = Field(
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+    lead_at_least: Number = Field(12.0, description="scenario-one: lead at the target >= this")
+    growth_window_months: StrictInt = Field(
         12, ge=1, le=60, description="scenario-one: lead higher than this many months before"
     )
-    lead_at_most: float = Field(3.0, description="scenario-two: lead at the target <= this")
+    lead_at_most: Number = Field(3.0, description="scenario-two: lead at the target <= this")
 
     @model_validator(mode="after")
     def _ordered(self) -> VerdictRule:
