@@ -21,6 +21,7 @@ from ailead.analysis.evaluate import check_count
 from ailead.analysis.optimize import PolicySearch
 from ailead.analysis.sensitivity import RANK_BY
 from ailead.errors import AileadError
+from ailead.files import check_new_file, write_new
 from ailead.inputs.registry import SWITCHES
 
 if TYPE_CHECKING:
@@ -38,15 +39,21 @@ class Chart:
     data: pd.DataFrame
 
 
-def _save(fig: Figure, out: str | Path) -> list[Path]:
-    """Write `out`.png and `out`.svg (a .png or .svg suffix on `out` is dropped)."""
+def chart_paths(out: str | Path) -> list[Path]:
+    """`out`.png and `out`.svg (a .png or .svg suffix on `out` is dropped), if both are new
+    files (`ailead.files.check_new_file`): check them before a long run."""
     stem = Path(out)
     if stem.suffix.lower() in (".png", ".svg"):
         stem = stem.with_suffix("")
-    paths = [stem.with_suffix(".png"), stem.with_suffix(".svg")]
-    fig.savefig(paths[0], dpi=150, bbox_inches="tight")
-    fig.savefig(paths[1], bbox_inches="tight", metadata={"Date": None})
-    return paths
+    return [check_new_file(stem.with_suffix(suffix)) for suffix in (".png", ".svg")]
+
+
+def _save(fig: Figure, out: str | Path) -> list[Path]:
+    """Write the new files `out`.png and `out`.svg (see `chart_paths`)."""
+    png, svg = chart_paths(out)
+    write_new(png, lambda tmp: fig.savefig(tmp, dpi=150, bbox_inches="tight"))
+    write_new(svg, lambda tmp: fig.savefig(tmp, bbox_inches="tight", metadata={"Date": None}))
+    return [png, svg]
 
 
 def series_names(ds: xr.Dataset) -> list[str]:

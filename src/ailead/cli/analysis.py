@@ -247,6 +247,7 @@ def sensitivity_cmd(
     from ailead.analysis.evaluate import check_count
 
     check_count(top, "--top")
+    _check_chart(chart)
     sc = _scenario(scenario, _parse_settings(settings))
     with _bar(f"{sc.name}: {method} runs") as on_progress:
         table = sensitivity(sc, output, method, samples, seed, _groups(group), on_progress)
@@ -379,6 +380,7 @@ def optimize_cmd(
     from ailead.inputs.registry import SWITCHES
 
     sc = _grid_scenario(scenario, settings)
+    _check_chart(chart)
     with _bar(f"{sc.name}: switch cells") as on_progress:
         search = optimize(sc, target, samples, seed, _levels(levels), on_progress)
     files = [str(p) for p in plot_tradeoff(search, chart).paths] if chart else []
@@ -445,6 +447,7 @@ def plot_cmd(
     overrides = _parse_settings(settings)
     refs = [_scenario(ref, overrides) for ref in scenarios]
     check_count(samples, "samples", 2)
+    _check_chart(out)
     runs = []
     with _bar("scenarios") as on_progress:
         for i, sc in enumerate(refs, start=1):
@@ -468,6 +471,14 @@ def plot_cmd(
         sys.stdout.write(chart.data.to_csv(index=False))
         return
     _show(*(f"wrote {f}" for f in files), CAVEAT)
+
+
+def _check_chart(out: str | None) -> None:
+    """Refuse a chart path whose PATH.png or PATH.svg exists, before any run."""
+    from ailead.analysis.plots import chart_paths
+
+    if out is not None:
+        chart_paths(out)
 
 
 def register(app: typer.Typer) -> None:
