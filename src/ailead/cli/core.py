@@ -117,6 +117,21 @@ def _progress(label: str, samples: int, months: int) -> Iterator[Callable[[int],
         yield lambda _t: p.advance(task)
 
 
+def check_size(samples: int, seed: int, scenarios: list[Scenario]) -> None:
+    """Refuse a bad seed, or more samples than the cap or the memory allow, before any run;
+    say how much memory a large run will take."""
+    from ailead.inputs.sizes import run_size
+    from ailead.outputs.budget import LARGE_BYTES, available_bytes, check_budget, gigabytes
+
+    run_size(samples, seed)
+    months = max(sc.month(sc.end) + 1 for sc in scenarios)
+    need = check_budget(samples, months, len(scenarios))
+    if need > LARGE_BYTES:
+        free = available_bytes()
+        of = f" of {gigabytes(free)} available" if free is not None else ""
+        print(f"{samples} samples: about {gigabytes(need)} of memory{of}", file=sys.stderr)
+
+
 def _simulate(sc: Scenario, samples: int, seed: int) -> dict[str, Any]:
     """Run a scenario; return its summary at the target and its description as plain data."""
     from ailead.inputs.registry import SWITCHES
@@ -249,14 +264,18 @@ def run_cmd(
     from ailead.outputs.export import check_export_path, export
     from ailead.outputs.summary import FRONTS, UNITS, monthly_medians
     from ailead.outputs.verdict import OUTCOMES
-    from ailead.store import check_name, save_run
+    from ailead.store import check_name, check_writable, save_run
 
     if name is not None and not save:
         raise AileadError("--name: give --save too; a name labels a saved run")
     check_name(name)
+    if save:
+        check_writable()
     if out is not None:
         check_export_path(out)
-    res = _simulate(_scenario(scenario, _parse_settings(settings)), samples, seed)
+    sc = _scenario(scenario, _parse_settings(settings))
+    check_size(samples, seed, [sc])
+    res = _simulate(sc, samples, seed)
     sc, info = res["sc"], res["info"]
     if save:
         run_id = save_run(res["ds"], name=name)
@@ -309,9 +328,11 @@ def compare(
     if len(scenarios) < 2:
         raise AileadError("compare: give two or more scenarios, e.g. status-quo us-lead")
     overrides = _parse_settings(settings)
+    resolved = [_scenario(ref, overrides) for ref in scenarios]
+    check_size(samples, seed, resolved)
     results: dict[str, dict[str, Any]] = {}
-    for i, ref in enumerate(scenarios, start=1):
-        res = _simulate(_scenario(ref, overrides), samples, seed)
+    for i, sc in enumerate(resolved, start=1):
+        res = _simulate(sc, samples, seed)
         results[res["sc"].name if res["sc"].name not in results else f"{res['sc'].name}#{i}"] = res
     if fmt is Format.json:
         scenarios_info = {name: r["info"] for name, r in results.items()}

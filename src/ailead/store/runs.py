@@ -101,6 +101,13 @@ def check_name(name: str | None) -> None:
         )
 
 
+def check_writable(home: Home = None) -> None:
+    """Open the store for writing (creating it on first use) and read its runs, so that a store
+    that cannot take a run is refused before a long run."""
+    with open_store(home, write=True) as con:
+        con.execute("SELECT count(*), max(seq) FROM runs").fetchone()
+
+
 def save_run(ds: xr.Dataset, name: str | None = None, home: Home = None) -> str:
     """Save a run (the Dataset from `ailead.run`) in one transaction; return its new run id."""
     _check_result(ds)

@@ -23,6 +23,7 @@ from pydantic import (
 from ailead.errors import short
 from ailead.inputs.registry import LEVELS
 from ailead.inputs.scenario import presets
+from ailead.inputs.sizes import Samples, Seed
 
 PRESETS = tuple(presets())
 _NO_VALUE = object()
@@ -52,7 +53,6 @@ PresetName = Annotated[
     str, WithJsonSchema({"type": "string", "enum": list(PRESETS), "description": "a preset"})
 ]
 Month = Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", examples=["2028-12"])]
-Seed = Annotated[StrictInt, Field(ge=0, le=2**32 - 1, description="Seed of the parameter draws.")]
 REQUEST = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
@@ -93,7 +93,7 @@ class ScenarioRequest(BaseModel):
 class RunRequest(ScenarioRequest):
     """One run: a scenario, overrides, the number of Monte Carlo samples and the seed."""
 
-    samples: StrictInt = Field(1, ge=1, description="1 = registry defaults; more = Sobol draws.")
+    samples: Samples = 1
     seed: Seed = 0
 
 
@@ -102,14 +102,14 @@ class CompareRequest(BaseModel):
 
     model_config = REQUEST
     scenarios: list[ScenarioRequest] = Field(min_length=2, max_length=4)
-    samples: StrictInt = Field(1, ge=1)
+    samples: Samples = 1
     seed: Seed = 0
 
 
 class SwitchesRequest(ScenarioRequest):
     """Every combination of switch levels, run on the same draws."""
 
-    samples: StrictInt = Field(1, ge=1)
+    samples: Samples = 1
     seed: Seed = 0
     levels: list[Level] = Field(
         ["off", "status-quo", "strong"],
