@@ -1,14 +1,18 @@
-"""The explorer's limits: sample cap, request body size and a time limit per engine call.
+"""The explorer's limits: sample cap, request body size, a time limit per engine call and a
+time limit for reading a request.
 
 Limits come from the app factory or from the environment (AILEAD_MAX_SAMPLES,
-AILEAD_MAX_BODY_BYTES, AILEAD_TIMEOUT_S, AILEAD_ENGINE_THREADS, AILEAD_WORKERS). Engine work runs
-in `ailead.web.pool` (threads, or engine processes when workers >= 2), so the event loop keeps
-serving other requests; a request that outlasts the time limit (queueing included) is answered
-with 503 and its run left to finish.
+AILEAD_MAX_BODY_BYTES, AILEAD_TIMEOUT_S, AILEAD_READ_TIMEOUT_S, AILEAD_ENGINE_THREADS,
+AILEAD_WORKERS). Engine work runs in `ailead.web.pool` (threads, or engine processes when
+workers >= 2), so the event loop keeps serving other requests; a request that outlasts the time
+limit (queueing included) is answered with 503 and its run left to finish. A client that takes
+longer than the read timeout to send a request's headers and body has its connection closed
+(`read_limited_protocol`, the HTTP protocol `ailead serve` gives uvicorn).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 from dataclasses import dataclass, fields
@@ -22,6 +26,7 @@ ENV = {
     "max_samples": "AILEAD_MAX_SAMPLES",
     "max_body_bytes": "AILEAD_MAX_BODY_BYTES",
     "timeout_s": "AILEAD_TIMEOUT_S",
+    "read_timeout_s": "AILEAD_READ_TIMEOUT_S",
     "engine_threads": "AILEAD_ENGINE_THREADS",
     "workers": "AILEAD_WORKERS",
 }
@@ -34,6 +39,7 @@ class Limits:
     max_samples: int = 1000
     max_body_bytes: int = 64_000
     timeout_s: float = 10.0
+    read_timeout_s: float = 10.0  # headers and body of one request, from its first byte
     engine_threads: int = 4  # engine threads when workers = 1
     workers: int = 1  # engine processes; 1 = threads of the server process
 
@@ -113,3 +119,42 @@ class BodySizeLimit:
         ]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": payload})
+
+
+def read_limited_protocol(timeout_s: float) -> type:
+    """uvicorn's h11 protocol, closing a connection whose request (headers and body) is not all
+    received within `timeout_s` of the connection opening, or of the request's first byte on a
+    kept-alive connection. uvicorn alone waits for ever on a client that sends a byte a second.
+    """
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class ReadLimited(H11Protocol):
+        _read_timer: asyncio.TimerHandle | None = None
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._read_timer = self.loop.call_later(timeout_s, self._too_slow)
+
+        def data_received(self, data: bytes) -> None:
+            if self._read_timer is None and self.conn.their_state is h11.IDLE:
+                self._read_timer = self.loop.call_later(timeout_s, self._too_slow)
+            super().data_received(data)
+            if self.conn.their_state is not h11.IDLE and self.conn.their_state is not h11.SEND_BODY:
+                self._stop_timer()  # the request is all read (or the connection is done)
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._stop_timer()
+            super().connection_lost(exc)
+
+        def _stop_timer(self) -> None:
+            if self._read_timer is not None:
+                self._read_timer.cancel()
+                self._read_timer = None
+
+        def _too_slow(self) -> None:
+            self._read_timer = None
+            if not self.transport.is_closing():
+                self.transport.close()
+
+    return ReadLimited

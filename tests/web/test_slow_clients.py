@@ -1,0 +1,50 @@
+"""Slow clients (issue 14): a connection that sends its request a byte a second is closed within
+the read timeout, while other requests are answered."""
+
+import select
+import socket
+import time
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from web_local import local_server
+
+READ_TIMEOUT_S = 2.0
+BODY = b'{"samples": 2, "seed": 1, "scenario": "status-quo"}'
+HEAD = (
+    b"POST /api/run HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+    b"Content-Length: %d\r\n\r\n" % len(BODY)
+)
+
+
+def _closed_after(base: str, sent_at_once: bytes, trickle: bytes, client: httpx.Client) -> float:
+    """Send `sent_at_once`, then `trickle` a byte a second (then nothing), while a normal
+    request is answered each second; return the seconds until the server closed the connection."""
+    url = urlsplit(base)
+    with socket.create_connection((url.hostname, url.port)) as conn:
+        began = time.monotonic()
+        conn.sendall(sent_at_once)
+        for i in range(len(trickle) + int(READ_TIMEOUT_S) + 3):
+            readable, _, _ = select.select([conn], [], [], 1.0)
+            if readable and conn.recv(1024) == b"":
+                return time.monotonic() - began
+            assert client.get("/api/scenarios").status_code == 200
+            try:
+                conn.sendall(trickle[i : i + 1])
+            except OSError:  # reset by the server
+                return time.monotonic() - began
+    raise AssertionError("the slow connection was never closed")
+
+
+@pytest.mark.slow
+def test_a_client_sending_a_byte_a_second_is_closed_within_the_read_timeout(monkeypatch):
+    monkeypatch.setenv("AILEAD_READ_TIMEOUT_S", str(READ_TIMEOUT_S))
+    with local_server() as base, httpx.Client(base_url=base, timeout=10) as client:
+        body_seconds = _closed_after(base, HEAD, BODY, client)
+        head_seconds = _closed_after(base, b"", HEAD + BODY, client)
+        silent_seconds = _closed_after(base, b"", b"", client)
+        quick = client.post("/api/run", content=BODY, headers={"content-type": "application/json"})
+        assert quick.status_code == 200
+    for seconds in (body_seconds, head_seconds, silent_seconds):
+        assert READ_TIMEOUT_S - 0.5 < seconds < READ_TIMEOUT_S + 1.5, seconds
