@@ -31,6 +31,13 @@ class _Short(reprlib.Repr):
 _repr = _Short()
 
 
+def field_name(key: object) -> str:
+    """A field name as a message shows it: printable (escapes, not raw newlines), within about
+    80 characters."""
+    text = str(key)
+    return text if text.isprintable() and len(text) <= SHORT else short(text)[1:-1]
+
+
 def short(value: object) -> str:
     """`repr(value)` cut to about 80 characters, without building the repr of a huge value."""
     text = _repr.repr(value)

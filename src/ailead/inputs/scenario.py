@@ -25,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from ailead.errors import AileadError, short
+from ailead.errors import AileadError, field_name, short
 from ailead.inputs.registry import LEVELS, SWITCHES, load_registry
 from ailead.inputs.yaml_files import parse_yaml, read_yaml_text
 
@@ -257,7 +257,7 @@ def _plain(exc: ValidationError) -> str:
     """Pydantic errors as plain text naming the field, the value and what is allowed."""
     parts = []
     for err in exc.errors():
-        field = ".".join(str(x) for x in err["loc"]) or "scenario"
+        field = ".".join(field_name(x) for x in err["loc"]) or "scenario"
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             allowed = ", ".join(Scenario.model_fields)

@@ -20,7 +20,7 @@ from pydantic import (
     create_model,
 )
 
-from ailead.errors import short
+from ailead.errors import field_name, short
 from ailead.inputs.registry import LEVELS
 from ailead.inputs.scenario import presets
 from ailead.inputs.sizes import Samples, Seed
@@ -272,5 +272,5 @@ def _field(err: dict[str, Any], body: Any) -> str:
             node = node[key]
         elif not (i == len(loc) - 1 and err["type"] == "missing"):
             continue  # a union branch tag, not a field
-        path.append(f"[{key}]" if isinstance(key, int) else str(key))
+        path.append(f"[{key}]" if isinstance(key, int) else field_name(key))
     return ".".join(path).replace(".[", "[") or "request body"
