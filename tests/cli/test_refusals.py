@@ -111,3 +111,18 @@ def test_calibrate_out_refuses_an_existing_file_or_a_missing_folder_before_runni
     assert (tmp_path / "post.csv").read_text() == "mine"
     line = refused("calibrate", "--out", tmp_path / "new" / "post.csv")
     assert "does not exist" in line and not (tmp_path / "new").exists()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("plot", "status-quo", "--out", "fan"),
+        ("report", "status-quo", "-o", "r.html"),
+        ("compare", "status-quo", "us-lead"),
+    ],
+)
+def test_every_command_that_keeps_runs_has_the_cap(command, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert "above the cap" in refused(*command, "-n", 10**7)
+    assert "seed: value" in refused(*command, "--seed", 2**40)
+    assert list(tmp_path.iterdir()) == []

@@ -30,6 +30,7 @@ from ailead.cli.core import (
     _scenario,
     _show,
     _table,
+    check_size,
 )
 from ailead.errors import AileadError
 
@@ -447,6 +448,7 @@ def plot_cmd(
     overrides = _parse_settings(settings)
     refs = [_scenario(ref, overrides) for ref in scenarios]
     check_count(samples, "samples", 2)
+    check_size(samples, seed, refs)
     _check_chart(out)
     runs = []
     with _bar("scenarios") as on_progress:

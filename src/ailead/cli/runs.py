@@ -34,6 +34,7 @@ from ailead.cli.core import (
     _show,
     _switch_text,
     _table,
+    check_size,
 )
 
 runs_app = typer.Typer(
@@ -238,6 +239,7 @@ def report_cmd(
     path = check_report_path(out)
     overrides = _parse_settings(settings)
     resolved = [_scenario(ref, overrides) for ref in scenarios]
+    check_size(samples, seed, resolved)
     console = Console(stderr=True)
     status = console.status("Running the scenarios and the switch table")
     with status if console.is_terminal else nullcontext():
