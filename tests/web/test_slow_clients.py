@@ -1,6 +1,7 @@
 """Slow clients (issue 14): a connection that sends its request a byte a second is closed within
 the read timeout, while other requests are answered."""
 
+import contextlib
 import select
 import socket
 import time
@@ -48,3 +49,22 @@ def test_a_client_sending_a_byte_a_second_is_closed_within_the_read_timeout(monk
         assert quick.status_code == 200
     for seconds in (body_seconds, head_seconds, silent_seconds):
         assert READ_TIMEOUT_S - 0.5 < seconds < READ_TIMEOUT_S + 1.5, seconds
+
+
+@pytest.mark.slow
+def test_many_slow_connections_are_all_closed_while_requests_are_answered(monkeypatch):
+    monkeypatch.setenv("AILEAD_READ_TIMEOUT_S", str(READ_TIMEOUT_S))
+    with local_server() as base, httpx.Client(base_url=base, timeout=10) as client:
+        url = urlsplit(base)
+        slow = [socket.create_connection((url.hostname, url.port)) for _ in range(60)]
+        for i, conn in enumerate(slow):
+            conn.sendall(HEAD[:10] if i % 2 else HEAD)  # half stuck in headers, half in body
+        deadline = time.monotonic() + READ_TIMEOUT_S + 1.5
+        while time.monotonic() < deadline:
+            assert client.get("/api/scenarios").status_code == 200
+            time.sleep(0.2)
+        for conn in slow:
+            conn.settimeout(0.5)
+            with contextlib.suppress(ConnectionResetError):
+                assert conn.recv(1024) == b""
+            conn.close()
