@@ -126,3 +126,14 @@ def test_every_command_that_keeps_runs_has_the_cap(command, tmp_path, monkeypatc
     assert "above the cap" in refused(*command, "-n", 10**7)
     assert "seed: value" in refused(*command, "--seed", 2**40)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_netcdf_export_counts_in_the_estimate(tmp_path, monkeypatch):
+    """A netCDF export is built in memory: 40,000 samples fit 2.5 GB alone, not with it."""
+    monkeypatch.setattr(budget, "available_bytes", lambda: 25 * 10**8)
+    assert (
+        budget.estimate_bytes(40_000, 72) < 25 * 10**8 < budget.estimate_bytes(40_000, 72, 1, True)
+    )
+    line = refused("run", "status-quo", "-n", 40_000, "-o", tmp_path / "x.nc")
+    assert "needs about 3.3 GB of memory and 2.5 GB is available" in line
+    assert "at most about 30050 samples" in line and not (tmp_path / "x.nc").exists()

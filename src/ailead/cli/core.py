@@ -117,15 +117,15 @@ def _progress(label: str, samples: int, months: int) -> Iterator[Callable[[int],
         yield lambda _t: p.advance(task)
 
 
-def check_size(samples: int, seed: int, scenarios: list[Scenario]) -> None:
-    """Refuse a bad seed, or more samples than the cap or the memory allow, before any run;
-    say how much memory a large run will take."""
+def check_size(samples: int, seed: int, scenarios: list[Scenario], netcdf: bool = False) -> None:
+    """Refuse a bad seed, or more samples than the cap or the memory allow (`netcdf`: with a
+    netCDF export), before any run; say how much memory a large run will take."""
     from ailead.inputs.sizes import run_size
     from ailead.outputs.budget import LARGE_BYTES, available_bytes, check_budget, gigabytes
 
     run_size(samples, seed)
     months = max(sc.month(sc.end) + 1 for sc in scenarios)
-    need = check_budget(samples, months, len(scenarios))
+    need = check_budget(samples, months, len(scenarios), netcdf)
     if need > LARGE_BYTES:
         free = available_bytes()
         of = f" of {gigabytes(free)} available" if free is not None else ""
@@ -274,7 +274,7 @@ def run_cmd(
     if out is not None:
         check_export_path(out)
     sc = _scenario(scenario, _parse_settings(settings))
-    check_size(samples, seed, [sc])
+    check_size(samples, seed, [sc], out is not None and out.suffix.lower() == ".nc")
     res = _simulate(sc, samples, seed)
     sc, info = res["sc"], res["info"]
     if save:
