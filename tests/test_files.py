@@ -27,16 +27,26 @@ def report():
     return build_report([ailead.load_scenario("us-lead")], samples=8)
 
 
+MOUNTED: set[Path] = set()  # the `full` folders that are real full file systems
+
+
 @pytest.fixture
 def full(tmp_path, monkeypatch):
     """A folder on a 1 MiB tmpfs filled to the last byte; where mounting is not allowed, a
     folder where each finished file's flush fails with ENOSPC (a monkeypatched os.fsync)."""
     folder = tmp_path / "full"
     folder.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(folder)], capture_output=True
-    )
-    if mounted.returncode == 0:
+    try:
+        mounted = (
+            subprocess.run(
+                ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(folder)], capture_output=True
+            ).returncode
+            == 0
+        )
+    except OSError:  # no mount command
+        mounted = False
+    if mounted:
+        MOUNTED.add(folder)
         with (folder / "filler").open("wb", buffering=0) as f, pytest.raises(OSError):
             while True:
                 f.write(b"\0" * 4096)
@@ -51,7 +61,7 @@ def full(tmp_path, monkeypatch):
         yield folder
         assert set(os.listdir(folder)) == before, "a writer left a file behind"
     finally:
-        if mounted.returncode == 0:
+        if mounted:
             subprocess.run(["umount", str(folder)], check=True)
 
 
@@ -151,3 +161,25 @@ def test_new_files_get_the_usual_permissions(tmp_path):
     finally:
         os.umask(old)
     assert path.stat().st_mode & 0o777 == 0o644
+
+
+@pytest.mark.parametrize("suffix", [".nc", ".csv"])
+def test_the_command_line_on_a_full_disk_exits_2_without_crashing(full, suffix):
+    """In 0.2.0, `-o x.nc` printed a line, then HDF5 crashed the process at exit (status 139):
+    run as a separate process on a real full file system (in-process where none can be mounted,
+    as the monkeypatched flush reaches no other process)."""
+    import sys
+
+    args = ["run", "status-quo", "-n", "50", "-o", str(full / f"x{suffix}")]
+    if full in MOUNTED:
+        ailead_cli = Path(sys.executable).with_name("ailead")
+        done = subprocess.run([str(ailead_cli), *args], capture_output=True, text=True, timeout=120)
+        status, stderr = done.returncode, done.stderr
+    else:
+        from cli_helpers import invoke
+
+        result = invoke(*args)
+        status, stderr = result.exit_code, result.stderr
+    assert status == 2, stderr[-2000:]
+    expected = f"error: output file '{full}/x{suffix}': not written (No space left on device)"
+    assert stderr.strip() == expected
