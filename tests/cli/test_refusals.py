@@ -137,3 +137,21 @@ def test_a_netcdf_export_counts_in_the_estimate(tmp_path, monkeypatch):
     line = refused("run", "status-quo", "-n", 40_000, "-o", tmp_path / "x.nc")
     assert "needs about 3.3 GB of memory and 2.5 GB is available" in line
     assert "at most about 30050 samples" in line and not (tmp_path / "x.nc").exists()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("switches", "status-quo"),
+        ("sensitivity", "status-quo"),
+        ("discover", "catch-up", "--where", "lead_months <= 3"),
+        ("optimize", "status-quo", "--target", "P(lead_months >= 12) >= 0.8"),
+        ("validate",),
+        ("calibrate",),
+        ("backtest",),
+    ],
+)
+def test_analysis_commands_keep_the_cap_and_the_seed_range(command):
+    """In 0.2.0 these answered 10**20 samples with 'maximum allowed dimension exceeded'."""
+    assert "above the cap" in refused(*command, "-n", 10**20)
+    assert "seed: value -1 is not allowed" in refused(*command, "--seed", -1)

@@ -74,17 +74,39 @@ SetOpt = Annotated[
 
 
 def _fails_plainly(command: Callable[..., None]) -> Callable[..., None]:
-    """Turn bad input into one line `error: ...` on stderr and exit status 2, no traceback."""
+    """Turn bad input into one line `error: ...` on stderr and exit status 2, no traceback.
+
+    Every command's `samples` (and `sensitivity_samples`) and `seed` are checked first: a
+    positive count within the sample cap, a seed the run store holds. Running out of memory
+    anyway is answered the same way.
+    """
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> None:
         try:
+            _within_limits(kwargs)
             command(*args, **kwargs)
         except (AileadError, OSError) as exc:
             print("error: " + " ".join(str(exc).split()), file=sys.stderr)
             raise typer.Exit(2) from None
+        except MemoryError:
+            print("error: out of memory; allowed: fewer --samples", file=sys.stderr)
+            raise typer.Exit(2) from None
 
     return wrapper
+
+
+def _within_limits(options: dict[str, Any]) -> None:
+    """The sample counts and the seed among a command's options, checked before any work."""
+    from ailead.inputs.sizes import run_size
+    from ailead.outputs.budget import check_cap
+
+    for key in ("samples", "sensitivity_samples"):
+        if key in options:
+            run_size(options[key], 0)
+            check_cap(options[key], "--" + key.replace("_", "-"))
+    if "seed" in options:
+        run_size(1, options["seed"])
 
 
 def _parse_settings(settings: list[str] | None) -> dict[str, str]:

@@ -56,15 +56,20 @@ def sample_cap(environ: dict[str, str] | None = None) -> int:
     return int(raw)
 
 
-def check_budget(samples: int, months: int, runs: int = 1, netcdf: bool = False) -> int:
-    """The estimated bytes of the runs (`estimate_bytes`), if `samples` is within the cap and
-    the estimate within the memory available; else AileadError saying what is allowed."""
+def check_cap(samples: int, option: str = "--samples") -> None:
+    """AileadError if `samples` is above the command line's cap (`sample_cap`)."""
     cap = sample_cap()
     if samples > cap:
         raise AileadError(
-            f"--samples: value {samples} is above the cap; allowed: at most {cap} "
+            f"{option}: value {samples} is above the cap; allowed: at most {cap} "
             f"(set {CAP_ENV} to change it)"
         )
+
+
+def check_budget(samples: int, months: int, runs: int = 1, netcdf: bool = False) -> int:
+    """The estimated bytes of the runs (`estimate_bytes`), if `samples` is within the cap and
+    the estimate within the memory available; else AileadError saying what is allowed."""
+    check_cap(samples)
     need, free = estimate_bytes(samples, months, runs, netcdf), available_bytes()
     if free is not None and need > free:
         per_sample = estimate_bytes(1, months, runs, netcdf) - BASE_BYTES
