@@ -448,7 +448,7 @@ def plot_cmd(
     overrides = _parse_settings(settings)
     refs = [_scenario(ref, overrides) for ref in scenarios]
     check_count(samples, "samples", 2)
-    check_size(samples, seed, refs)
+    check_size(samples, refs)
     _check_chart(out)
     runs = []
     with _bar("scenarios") as on_progress:

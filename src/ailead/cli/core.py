@@ -139,13 +139,11 @@ def _progress(label: str, samples: int, months: int) -> Iterator[Callable[[int],
         yield lambda _t: p.advance(task)
 
 
-def check_size(samples: int, seed: int, scenarios: list[Scenario], netcdf: bool = False) -> None:
-    """Refuse a bad seed, or more samples than the cap or the memory allow (`netcdf`: with a
-    netCDF export), before any run; say how much memory a large run will take."""
-    from ailead.inputs.sizes import run_size
+def check_size(samples: int, scenarios: list[Scenario], netcdf: bool = False) -> None:
+    """Refuse runs of the scenarios (all kept) that need more memory than is available
+    (`netcdf`: with a netCDF export), before any run; say how much a large one will take."""
     from ailead.outputs.budget import LARGE_BYTES, available_bytes, check_budget, gigabytes
 
-    run_size(samples, seed)
     months = max(sc.month(sc.end) + 1 for sc in scenarios)
     need = check_budget(samples, months, len(scenarios), netcdf)
     if need > LARGE_BYTES:
@@ -296,7 +294,7 @@ def run_cmd(
     if out is not None:
         check_export_path(out)
     sc = _scenario(scenario, _parse_settings(settings))
-    check_size(samples, seed, [sc], out is not None and out.suffix.lower() == ".nc")
+    check_size(samples, [sc], out is not None and out.suffix.lower() == ".nc")
     res = _simulate(sc, samples, seed)
     sc, info = res["sc"], res["info"]
     if save:
@@ -351,7 +349,7 @@ def compare(
         raise AileadError("compare: give two or more scenarios, e.g. status-quo us-lead")
     overrides = _parse_settings(settings)
     resolved = [_scenario(ref, overrides) for ref in scenarios]
-    check_size(samples, seed, resolved)
+    check_size(samples, resolved)
     results: dict[str, dict[str, Any]] = {}
     for i, sc in enumerate(resolved, start=1):
         res = _simulate(sc, samples, seed)

@@ -239,7 +239,7 @@ def report_cmd(
     path = check_report_path(out)
     overrides = _parse_settings(settings)
     resolved = [_scenario(ref, overrides) for ref in scenarios]
-    check_size(samples, seed, resolved)
+    check_size(samples, resolved)
     console = Console(stderr=True)
     status = console.status("Running the scenarios and the switch table")
     with status if console.is_terminal else nullcontext():
