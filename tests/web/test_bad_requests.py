@@ -50,9 +50,11 @@ def test_the_engine_worker_refuses_a_bad_request_in_a_batch_alone():
     jobs = [("run", json.dumps(b)) for b in VALID]
     jobs.insert(3, ("run", '{"parameters": {"algorithmic_progress": null}, "samples": 3}'))
     jobs.insert(7, ("run", '{"parameters": {"algorithmic_progress": NaN}, "samples": 3}'))
+    jobs.insert(9, ("compare", '{"scenarios": [1, '))
     replies = answers.answer(jobs)
     assert [status for status, _ in replies].count("ok") == 10
-    assert replies[3][0] == replies[7][0] == "refused"
+    assert replies[3][0] == replies[7][0] == replies[9][0] == "refused"
+    assert replies[9][1].startswith("request body: malformed JSON")
     assert "field 'parameters.algorithmic_progress'" in replies[7][1]
 
 

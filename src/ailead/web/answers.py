@@ -109,7 +109,11 @@ def _parsed(kind: str, payload: str) -> BaseModel | str:
     try:
         return REQUESTS[kind].model_validate_json(payload)
     except ValidationError as exc:
-        return plain_errors(exc.errors(), json.loads(payload))
+        try:
+            body = json.loads(payload)  # to name the fields as the request did
+        except ValueError:
+            body = None
+        return plain_errors(exc.errors(), body)
 
 
 def _scenarios(request: BaseModel) -> list[Scenario] | str:
