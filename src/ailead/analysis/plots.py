@@ -20,7 +20,7 @@ import xarray as xr
 from ailead.analysis.evaluate import check_count
 from ailead.analysis.optimize import PolicySearch
 from ailead.analysis.sensitivity import RANK_BY
-from ailead.errors import AileadError
+from ailead.errors import AileadError, short
 from ailead.files import check_new_file, write_new
 from ailead.inputs.registry import SWITCHES
 
@@ -75,7 +75,8 @@ def series(ds: xr.Dataset, metric: str) -> xr.DataArray:
     if name in ds.data_vars and ds[name].dims == ("sample", "time", "bloc") and bloc in ds["bloc"]:
         return ds[name].sel(bloc=bloc).assign_attrs(ds[name].attrs)
     raise AileadError(
-        f"metric: value {metric!r} is not a monthly series; allowed: {', '.join(series_names(ds))}"
+        f"metric: value {short(metric)} is not a monthly series; "
+        f"allowed: {', '.join(series_names(ds))}"
     )
 
 
@@ -163,7 +164,7 @@ def plot_switch_heatmap(table: pd.DataFrame, out: str | Path, value: str = "lead
 
     if value not in table.columns:
         raise AileadError(
-            f"value: unknown column {value!r}; allowed: "
+            f"value: unknown column {short(value)}; allowed: "
             + ", ".join(c for c in table.columns if c not in SWITCHES)
         )
     levels = {s: list(dict.fromkeys(table[s])) for s in SWITCHES}

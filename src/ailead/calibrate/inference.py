@@ -38,7 +38,7 @@ from ailead._version import __version__
 from ailead.calibrate.observations import load_observations, model_values, on_scale
 from ailead.calibrate.observations import total_sd as observation_sd
 from ailead.calibrate.smc import SMCResult, gaussian_log_likelihood, smc
-from ailead.errors import AileadError
+from ailead.errors import AileadError, short
 from ailead.files import write_new_text
 from ailead.inputs.posterior import read_posterior
 from ailead.inputs.posterior import weighted_quantiles as wq
@@ -300,7 +300,9 @@ def calibrate(
 ) -> Calibration:
     """Condition the prior on the observations a run of `scenario` covers (see module doc)."""
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 50:
-        raise AileadError(f"samples: value {samples!r} is not allowed; allowed: an integer >= 50")
+        raise AileadError(
+            f"samples: value {short(samples)} is not allowed; allowed: an integer >= 50"
+        )
     sc = load_scenario(scenario)
     obs = select_observations(sc, observations, until)
     if obs.empty:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ailead._version import __version__
-from ailead.errors import AileadError
+from ailead.errors import AileadError, short
 from ailead.files import check_new_file, write_new_text
 from ailead.inputs.scenario import presets
 from ailead.outputs.engine import run
@@ -117,7 +117,8 @@ def load_release(version: str | None = None, directory: str | Path | None = None
     version = version or versions[-1]
     if version not in versions:
         raise AileadError(
-            f"--against: value {version!r} is not a stored release; allowed: {', '.join(versions)}"
+            f"--against: value {short(version)} is not a stored release; "
+            f"allowed: {', '.join(versions)}"
         )
     folder = Path(directory) if directory is not None else releases_dir()
     return json.loads((folder / f"{version}.json").read_text(encoding="utf-8"))

@@ -32,7 +32,7 @@ from ailead.cli.core import (
     _table,
     check_size,
 )
-from ailead.errors import AileadError
+from ailead.errors import AileadError, short
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -206,7 +206,7 @@ def _groups(items: list[str] | None) -> dict[str, list[str]] | None:
     for item in items or []:
         name, eq, members = item.partition("=")
         if not eq or not name.strip() or not members.strip():
-            raise AileadError(f"--group {item!r}: expected NAME=PARAM,PARAM,...")
+            raise AileadError(f"--group {short(item)}: expected NAME=PARAM,PARAM,...")
         groups[name.strip()] = [m.strip() for m in members.split(",") if m.strip()]
     return groups or None
 

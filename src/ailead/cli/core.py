@@ -28,7 +28,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ailead._version import __version__
-from ailead.errors import AileadError
+from ailead.errors import AileadError, short
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -115,7 +115,9 @@ def _parse_settings(settings: list[str] | None) -> dict[str, str]:
     for item in settings or []:
         name, eq, value = item.partition("=")
         if not eq or not name.strip():
-            raise AileadError(f"--set {item!r}: expected NAME=VALUE, e.g. --set compute=strong")
+            raise AileadError(
+                f"--set {short(item)}: expected NAME=VALUE, e.g. --set compute=strong"
+            )
         parsed[name.strip()] = value.strip()
     return parsed
 

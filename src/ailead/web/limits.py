@@ -20,7 +20,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ailead.errors import AileadError
+from ailead.errors import AileadError, short
 
 ENV = {
     "max_samples": "AILEAD_MAX_SAMPLES",
@@ -47,7 +47,9 @@ class Limits:
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, bool) or not value > 0:
-                raise AileadError(f"limit {f.name}: value {value!r} is not allowed; allowed: > 0")
+                raise AileadError(
+                    f"limit {f.name}: value {short(value)} is not allowed; allowed: > 0"
+                )
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Limits:
@@ -63,7 +65,7 @@ class Limits:
                 given[f.name] = kind(raw)
             except ValueError:
                 raise AileadError(
-                    f"{ENV[f.name]}: value {raw!r} is not allowed; allowed: a positive "
+                    f"{ENV[f.name]}: value {short(raw)} is not allowed; allowed: a positive "
                     f"{'number' if kind is float else 'integer'}"
                 ) from None
         return cls(**given)
