@@ -58,6 +58,22 @@ def test_the_engine_worker_refuses_a_bad_request_in_a_batch_alone():
     assert "field 'parameters.algorithmic_progress'" in replies[7][1]
 
 
+def test_a_fault_resolving_one_request_fails_only_that_request(monkeypatch):
+    from ailead.web import results
+
+    resolve = results.resolve
+
+    def faulty(request):
+        if request.switches.get("compute") == 0.5:
+            raise OverflowError("a fault")
+        return resolve(request)
+
+    monkeypatch.setattr(results, "resolve", faulty)
+    replies = answers.answer([("run", json.dumps(b)) for b in VALID])
+    assert [status for status, _ in replies] == ["ok"] * 5 + ["failed"] + ["ok"] * 4
+    assert replies[5][1] == "OverflowError: a fault"
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [

@@ -72,7 +72,7 @@ RECENT = RecentRuns()  # per process: each engine worker keeps its own
 def answer(jobs: list[tuple[str, str]]) -> list[tuple[str, bytes | str]]:
     """Answer requests `(kind, request JSON)`, kind in `REQUESTS`; see the module docstring."""
     requests = [_parsed(kind, payload) for kind, payload in jobs]
-    scenarios = [_scenarios(r) if isinstance(r, BaseModel) else r for r in requests]
+    scenarios = [_scenarios_or_fault(r) if isinstance(r, BaseModel) else r for r in requests]
     runs = _run_all(
         [
             (sc, request.samples, request.seed)
@@ -85,6 +85,9 @@ def answer(jobs: list[tuple[str, str]]) -> list[tuple[str, bytes | str]]:
     for request, wanted in zip(requests, scenarios, strict=True):
         if isinstance(wanted, str):
             answers.append(("refused", wanted))
+            continue
+        if isinstance(wanted, Exception):
+            answers.append(("failed", f"{type(wanted).__name__}: {wanted}"))
             continue
         try:
             response = _response(request, wanted, runs)
@@ -114,6 +117,14 @@ def _parsed(kind: str, payload: str) -> BaseModel | str:
         except ValueError:
             body = None
         return plain_errors(exc.errors(), body)
+
+
+def _scenarios_or_fault(request: BaseModel) -> list[Scenario] | str | Exception:
+    """`_scenarios`, or the exception of a fault in resolving them (this request's alone)."""
+    try:
+        return _scenarios(request)
+    except Exception as exc:  # noqa: BLE001 - answered 500 to this request only
+        return exc
 
 
 def _scenarios(request: BaseModel) -> list[Scenario] | str:
