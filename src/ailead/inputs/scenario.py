@@ -88,7 +88,7 @@ class Scenario(BaseModel):
     @field_validator("anchor", "start", "end", "target", "policy_start", mode="before")
     @classmethod
     def _month(cls, value: Any) -> str:
-        text = str(value) if isinstance(value, str | int) and not isinstance(value, bool) else ""
+        text = value if isinstance(value, str) else ""
         m = _MONTH.match(text)
         if not m or not 1 <= int(m.group(2)) <= 12 or not FIRST_MONTH <= text <= LAST_MONTH:
             raise ValueError(
@@ -187,7 +187,7 @@ def _read(ref: str) -> tuple[dict[str, Any], str]:
             raise AileadError(
                 f"scenario {short(ref)}: no such preset or file; presets: {', '.join(presets())}"
             )
-        label = f"scenario file {short(str(path))[1:-1]}"
+        label = f"scenario file {path}"
         text = read_yaml_text(path, label)
     raw = parse_yaml(text, label)
     if not isinstance(raw, dict):
@@ -254,7 +254,8 @@ def load_scenario(ref: str | Scenario | dict[str, Any]) -> Scenario:
 
 
 def _plain(exc: ValidationError) -> str:
-    """Pydantic errors as plain text naming the field, the value and what is allowed."""
+    """Pydantic errors as plain text naming the field, the value and what is allowed (the first
+    three, and how many more)."""
     parts = []
     for err in exc.errors():
         field = ".".join(field_name(x) for x in err["loc"]) or "scenario"
@@ -269,4 +270,5 @@ def _plain(exc: ValidationError) -> str:
         elif err["loc"] and "value" not in msg:
             msg = f"value {short(err.get('input'))}: {msg}"
         parts.append(f"field '{field}': {msg}" if err["loc"] else msg)
-    return "; ".join(parts)
+    more = f"; and {len(parts) - 3} more" if len(parts) > 3 else ""
+    return "; ".join(parts[:3]) + more
