@@ -68,3 +68,31 @@ def test_many_slow_connections_are_all_closed_while_requests_are_answered(monkey
             with contextlib.suppress(ConnectionResetError):
                 assert conn.recv(1024) == b""
             conn.close()
+
+
+def test_a_body_that_stops_arriving_is_answered_408_by_the_app_itself():
+    """Under any ASGI server: the app's own body reader gives up after the read timeout."""
+    import asyncio
+
+    from ailead.web.limits import BodySizeLimit
+
+    async def never_called(scope, receive, send):
+        raise AssertionError("the app saw an incomplete body")
+
+    async def trickle():
+        if not sent:
+            sent.append(1)
+            return {"type": "http.request", "body": HEAD[:5], "more_body": True}
+        await asyncio.sleep(60)
+
+    async def send(message):
+        answered.append(message)
+
+    sent, answered = [], []
+    middleware = BodySizeLimit(never_called, max_bytes=1000, timeout_s=0.3)
+    scope = {"type": "http", "headers": [(b"content-type", b"application/json")]}
+    began = time.monotonic()
+    asyncio.run(middleware(scope, trickle, send))
+    assert 0.3 <= time.monotonic() - began < 1.5
+    assert answered[0]["status"] == 408
+    assert b"not all received in 0.3 s" in answered[1]["body"]

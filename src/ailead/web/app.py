@@ -78,7 +78,9 @@ def create_app(limits: Limits | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.limits, app.state.pool = limits, pool
-    app.add_middleware(BodySizeLimit, max_bytes=limits.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit, max_bytes=limits.max_body_bytes, timeout_s=limits.read_timeout_s
+    )
     _add_error_handlers(app)
 
     @app.post("/api/run", response_model=RunResult, responses=ERRORS, tags=["runs"])

@@ -7,7 +7,8 @@ AILEAD_WORKERS). Engine work runs in `ailead.web.pool` (threads, or engine proce
 workers >= 2), so the event loop keeps serving other requests; a request that outlasts the time
 limit (queueing included) is answered with 503 and its run left to finish. A client that takes
 longer than the read timeout to send a request's headers and body has its connection closed
-(`read_limited_protocol`, the HTTP protocol `ailead serve` gives uvicorn).
+(`read_limited_protocol`, the HTTP protocol `ailead serve` gives uvicorn); under any server, a
+body that stops arriving is answered 408 (`BodySizeLimit`).
 """
 
 from __future__ import annotations
@@ -76,12 +77,14 @@ class BodySizeLimit:
 
     The body is read (up to the limit) before the app sees it, so a missing or false
     Content-Length cannot get a larger body through. (FastAPI's own `max_body_size` answers
-    with text, outside the app's error handlers, and cannot say what is allowed.)
+    with text, outside the app's error handlers, and cannot say what is allowed.) A body that
+    takes longer than `timeout_s` to arrive is answered 408, whatever server runs the app.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, timeout_s: float) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.timeout_s = timeout_s
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -92,8 +95,16 @@ class BodySizeLimit:
             await self._refuse(send, f"{int(declared)} bytes")
             return
         body, more = b"", True
+        deadline = asyncio.get_running_loop().time() + self.timeout_s
         while more:
-            message = await receive()
+            try:
+                message = await asyncio.wait_for(
+                    receive(), deadline - asyncio.get_running_loop().time()
+                )
+            except TimeoutError:
+                detail = f"request body: not all received in {self.timeout_s:g} s"
+                await _answer(send, 408, detail + "; allowed: a body sent within the read timeout")
+                return
             if message["type"] != "http.request":
                 return  # the client went away
             body += message.get("body", b"")
@@ -114,13 +125,15 @@ class BodySizeLimit:
 
     async def _refuse(self, send: Send, size: str) -> None:
         detail = f"request body: {size} is too large; allowed: at most {self.max_bytes} bytes"
-        payload = json.dumps({"detail": detail}).encode()
-        headers = [
-            (b"content-type", b"application/json"),
-            (b"content-length", b"%d" % len(payload)),
-        ]
-        await send({"type": "http.response.start", "status": 413, "headers": headers})
-        await send({"type": "http.response.body", "body": payload})
+        await _answer(send, 413, detail)
+
+
+async def _answer(send: Send, status: int, detail: str) -> None:
+    """A plain JSON answer `{"detail": ...}` with `status`."""
+    payload = json.dumps({"detail": detail}).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(payload))]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": payload})
 
 
 def read_limited_protocol(timeout_s: float) -> type:

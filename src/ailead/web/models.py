@@ -226,6 +226,7 @@ class ErrorMessage(BaseModel):
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
+    408: {"model": ErrorMessage, "description": "Request body not received in time"},
     413: {"model": ErrorMessage, "description": "Request body too large"},
     422: {"model": ErrorMessage, "description": "Invalid input"},
     503: {"model": ErrorMessage, "description": "The run took longer than the time limit"},
