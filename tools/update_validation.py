@@ -137,6 +137,8 @@ def backtest_section() -> str:
         ),
     ]
     result = run_backtest(PARTICLES, 0)
+    for old in (CHART.with_suffix(".png"), CHART.with_suffix(".svg")):
+        old.unlink(missing_ok=True)  # ailead never overwrites a file: the tool replaces it
     chart(result, CHART)
     errors, pred = result.errors, result.calibrated_predictions
     table = pd.DataFrame(
@@ -196,6 +198,7 @@ def main() -> None:
     args = parser.parse_args()
 
     cal = calibrate(samples=PARTICLES, seed=0)
+    shipped_posterior_path().unlink(missing_ok=True)
     cal.write(shipped_posterior_path())
     print(f"wrote {shipped_posterior_path()}")
     table = markdown(validate(TABLE_SAMPLES, TABLE_SEED), TABLE_SAMPLES, TABLE_SEED)

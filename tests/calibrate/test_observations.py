@@ -79,12 +79,24 @@ def _write(tmp_path: Path, **change) -> Path:
         ({"sd": "-1"}, "field 'sd'"),
         ({"end": "sometime"}, "field 'end'"),
         ({"scale": "linear"}, "field 'scale'"),
+        ({"end": "2300-01-01"}, "field 'end': value '2300-01-01' is not allowed; allowed: a date"),
+        ({"start": "0001-01-01"}, "field 'start'"),
+        ({"value": "9" * 400}, "field 'value': value <an integer of 400 digits>"),
+        ({"value": "nan"}, "field 'value'"),
+        ({"sd": "inf"}, "field 'sd'"),
     ],
 )
 def test_a_bad_row_gets_one_plain_message_naming_row_and_field(tmp_path, change, named):
     with pytest.raises(AileadError, match="row 2") as err:
         load_observations(_write(tmp_path, **change))
     assert named in str(err.value)
+
+
+def test_a_file_that_is_not_utf8_is_refused_plainly(tmp_path):
+    path = tmp_path / "obs.csv"
+    path.write_bytes(b"series,value\n\xff\xfe,1\n")
+    with pytest.raises(AileadError, match=r"obs.csv: cannot be read \('utf-8' codec"):
+        load_observations(path)
 
 
 def test_a_file_without_the_columns_is_refused(tmp_path):

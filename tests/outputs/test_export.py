@@ -2,6 +2,7 @@
 
 import duckdb
 import numpy as np
+import pandas as pd
 import pytest
 import xarray as xr
 
@@ -95,3 +96,21 @@ def test_an_unknown_extension_or_missing_directory_is_a_plain_error(ds, tmp_path
     with pytest.raises(AileadError, match="does not exist"):
         export(ds, tmp_path / "missing" / "run.nc")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_long_exports_are_built_in_chunks_of_samples(ds, tmp_path, monkeypatch):
+    """Each frame handed to DuckDB holds about CHUNK_ROWS rows (at least one sample's), and the
+    chunks together are the whole table, in order."""
+    from ailead.outputs import export as exporting
+
+    monkeypatch.setattr(exporting, "CHUNK_ROWS", 150)
+    frames = list(exporting._long_frames("capability", ds["capability"]))
+    per_sample = ds["capability"].size // SAMPLES  # 144 rows: one sample a chunk
+    assert [len(f) for f in frames] == [per_sample] * SAMPLES
+    whole = ds["capability"].to_series().reset_index(name="value")
+    joined = pd.concat(frames, ignore_index=True)
+    assert joined.drop(columns="variable").equals(whole)
+    path = export(ds, tmp_path / "chunked.csv")
+    with duckdb.connect() as con:
+        (rows,) = con.execute(f"SELECT count(*) FROM '{path}'").fetchone()
+    assert rows == _count_values(ds)

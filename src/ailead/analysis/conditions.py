@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ailead.errors import AileadError
+from ailead.errors import AileadError, short
 from ailead.outputs.verdict import OUTCOMES
 
 OPERATORS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt}
@@ -64,14 +64,14 @@ def parse_condition(text: str, field: str = "where") -> Condition:
     if verdict:
         if verdict.group(1) not in OUTCOMES:
             raise AileadError(
-                f"{field}: value {text!r} names no verdict; allowed: outcome == one of "
+                f"{field}: value {short(text)} names no verdict; allowed: outcome == one of "
                 + ", ".join(OUTCOMES)
             )
         return Condition("outcome", "==", verdict.group(1))
     found = _CONDITION.match(text or "")
     if not found:
         raise AileadError(
-            f"{field}: value {text!r} is not a condition; allowed: <metric> <op> <number> "
+            f"{field}: value {short(text)} is not a condition; allowed: <metric> <op> <number> "
             "with op one of <=, <, >=, >, e.g. 'lead_months <= 3', or 'outcome == scenario-two'"
         )
     metric, op, number = found.groups()
@@ -83,7 +83,7 @@ def parse_target(text: str, field: str = "target") -> ProbabilityTarget:
     found = _TARGET.match(text or "")
     if not found:
         raise AileadError(
-            f"{field}: value {text!r} is not a probability target; allowed: "
+            f"{field}: value {short(text)} is not a probability target; allowed: "
             "P(<metric> <op> <number>) <op> <probability>, e.g. 'P(lead_months >= 12) >= 0.8'"
         )
     inner, op, number = found.groups()

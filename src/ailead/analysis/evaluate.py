@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from ailead.errors import AileadError
+from ailead.errors import AileadError, short
 from ailead.inputs.registry import load_registry
 from ailead.inputs.scenario import Scenario, load_scenario
 from ailead.outputs.engine import run_parameters
@@ -29,7 +29,7 @@ def check_count(value: object, field: str, minimum: int = 1) -> int:
     """An integer option (samples, seed) at or above `minimum`, or one plain error."""
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
         raise AileadError(
-            f"{field}: value {value!r} is not allowed; allowed: an integer >= {minimum}"
+            f"{field}: value {short(value)} is not allowed; allowed: an integer >= {minimum}"
         )
     return int(value)
 
@@ -81,7 +81,7 @@ def check_metric(
     """`name` if `evaluate` gives it as a metric (or, with `verdict`, `outcome`), else an error."""
     names = metric_names(scenario) + (["outcome"] if verdict else [])
     if name not in names:
-        raise AileadError(f"{field}: unknown metric {name!r}; allowed: {', '.join(names)}")
+        raise AileadError(f"{field}: unknown metric {short(name)}; allowed: {', '.join(names)}")
     return name
 
 

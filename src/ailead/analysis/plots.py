@@ -20,7 +20,8 @@ import xarray as xr
 from ailead.analysis.evaluate import check_count
 from ailead.analysis.optimize import PolicySearch
 from ailead.analysis.sensitivity import RANK_BY
-from ailead.errors import AileadError
+from ailead.errors import AileadError, short
+from ailead.files import check_new_file, write_new
 from ailead.inputs.registry import SWITCHES
 from ailead.outputs import labels
 
@@ -39,15 +40,21 @@ class Chart:
     data: pd.DataFrame
 
 
-def _save(fig: Figure, out: str | Path) -> list[Path]:
-    """Write `out`.png and `out`.svg (a .png or .svg suffix on `out` is dropped)."""
+def chart_paths(out: str | Path) -> list[Path]:
+    """`out`.png and `out`.svg (a .png or .svg suffix on `out` is dropped), if both are new
+    files (`ailead.files.check_new_file`): check them before a long run."""
     stem = Path(out)
     if stem.suffix.lower() in (".png", ".svg"):
         stem = stem.with_suffix("")
-    paths = [stem.with_suffix(".png"), stem.with_suffix(".svg")]
-    fig.savefig(paths[0], dpi=150, bbox_inches="tight", facecolor="white")
-    fig.savefig(paths[1], bbox_inches="tight", metadata={"Date": None})
-    return paths
+    return [check_new_file(stem.with_suffix(suffix)) for suffix in (".png", ".svg")]
+
+
+def _save(fig: Figure, out: str | Path) -> list[Path]:
+    """Write the new files `out`.png and `out`.svg (see `chart_paths`)."""
+    png, svg = chart_paths(out)
+    write_new(png, lambda tmp: fig.savefig(tmp, dpi=150, bbox_inches="tight", facecolor="white"))
+    write_new(svg, lambda tmp: fig.savefig(tmp, bbox_inches="tight", metadata={"Date": None}))
+    return [png, svg]
 
 
 def series_names(ds: xr.Dataset) -> list[str]:
@@ -69,7 +76,8 @@ def series(ds: xr.Dataset, metric: str) -> xr.DataArray:
     if name in ds.data_vars and ds[name].dims == ("sample", "time", "bloc") and bloc in ds["bloc"]:
         return ds[name].sel(bloc=bloc).assign_attrs(ds[name].attrs)
     raise AileadError(
-        f"metric: value {metric!r} is not a monthly series; allowed: {', '.join(series_names(ds))}"
+        f"metric: value {short(metric)} is not a monthly series; "
+        f"allowed: {', '.join(series_names(ds))}"
     )
 
 
@@ -175,7 +183,7 @@ def plot_switch_heatmap(table: pd.DataFrame, out: str | Path, value: str = "lead
 
     if value not in table.columns:
         raise AileadError(
-            f"value: unknown column {value!r}; allowed: "
+            f"value: unknown column {short(value)}; allowed: "
             + ", ".join(c for c in table.columns if c not in SWITCHES)
         )
     levels = {s: list(dict.fromkeys(table[s])) for s in SWITCHES}

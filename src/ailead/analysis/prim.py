@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ailead.errors import AileadError
+from ailead.errors import AileadError, short
 
 
 @dataclass(frozen=True)
@@ -172,7 +172,7 @@ def prim(
     ):
         if not allowed[0] < value <= allowed[1]:
             raise AileadError(
-                f"{field}: value {value!r} is not allowed; allowed: a number in "
+                f"{field}: value {short(value)} is not allowed; allowed: a number in "
                 f"({allowed[0]:g}, {allowed[1]:g}]"
             )
     values = x.to_numpy(dtype=float)

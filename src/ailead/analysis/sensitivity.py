@@ -33,7 +33,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from ailead.analysis.evaluate import CHUNK, Progress, check_count, check_metric, evaluate
-from ailead.errors import AileadError
+from ailead.errors import AileadError, short
 from ailead.inputs.registry import SWITCHES, load_registry
 from ailead.inputs.scenario import Scenario, load_scenario
 
@@ -52,7 +52,9 @@ Model = Callable[[np.ndarray], np.ndarray]  # inputs (n, d) -> outputs (n,)
 
 def check_method(method: str) -> str:
     if method not in METHODS:
-        raise AileadError(f"method: value {method!r} is not allowed; allowed: {', '.join(METHODS)}")
+        raise AileadError(
+            f"method: value {short(method)} is not allowed; allowed: {', '.join(METHODS)}"
+        )
     return method
 
 
@@ -186,12 +188,12 @@ def scenario_problem(
             for name in params:
                 if name not in names:
                     raise AileadError(
-                        f"groups.{group}: {name!r} is not a free uncertain parameter; allowed: "
-                        + ", ".join(names)
+                        f"groups.{group}: {short(name)} is not a free uncertain parameter; "
+                        "allowed: " + ", ".join(names)
                     )
                 if name in member:
                     raise AileadError(
-                        f"groups.{group}: {name!r} is already in group {member[name]!r}"
+                        f"groups.{group}: {short(name)} is already in group {member[name]!r}"
                     )
                 member[name] = group
         problem["groups"] = [member.get(name, name) for name in names]

@@ -38,7 +38,8 @@ from ailead._version import __version__
 from ailead.calibrate.observations import load_observations, model_values, on_scale
 from ailead.calibrate.observations import total_sd as observation_sd
 from ailead.calibrate.smc import SMCResult, gaussian_log_likelihood, smc
-from ailead.errors import AileadError
+from ailead.errors import AileadError, short
+from ailead.files import write_new_text
 from ailead.inputs.posterior import read_posterior
 from ailead.inputs.posterior import weighted_quantiles as wq
 from ailead.inputs.registry import Distribution, load_registry
@@ -199,7 +200,7 @@ class Calibration:
         return run_parameters(self.scenario, params)
 
     def write(self, path: str | Path) -> Path:
-        """Write the weighted particles (CSV with `# key: value` header lines).
+        """Write the weighted particles to a new file (CSV with `# key: value` header lines).
 
         Values are rounded to 5 significant digits and each particle's log-likelihood is
         recomputed for the rounded values, so the file checks itself (`stale_reason`).
@@ -225,13 +226,9 @@ class Calibration:
             "prior_ess": round(self.result.prior_ess, 1),
             "tempering_steps": len(self.result.betas) - 1,
         }
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("w", encoding="utf-8") as f:
-            f.write("# ailead calibrated parameter set (weighted posterior particles)\n")
-            for key, value in meta.items():
-                f.write(f"# {key}: {value}\n")
-            frame.to_csv(f, index=False, float_format="%.10g")
-        return path
+        header = "# ailead calibrated parameter set (weighted posterior particles)\n"
+        header += "".join(f"# {key}: {value}\n" for key, value in meta.items())
+        return write_new_text(path, header + frame.to_csv(index=False, float_format="%.10g"))
 
 
 def _with_prior(prior: Prior, particles: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -303,7 +300,9 @@ def calibrate(
 ) -> Calibration:
     """Condition the prior on the observations a run of `scenario` covers (see module doc)."""
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 50:
-        raise AileadError(f"samples: value {samples!r} is not allowed; allowed: an integer >= 50")
+        raise AileadError(
+            f"samples: value {short(samples)} is not allowed; allowed: an integer >= 50"
+        )
     sc = load_scenario(scenario)
     obs = select_observations(sc, observations, until)
     if obs.empty:

@@ -33,7 +33,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from ailead.errors import AileadError
+from ailead.errors import AileadError, short
+from ailead.inputs.scenario import FIRST_MONTH, LAST_MONTH
 
 COLUMNS = ("series", "bloc", "start", "end", "value", "unit", "scale", "sd", "source", "citation")
 SCALES = ("log10", "linear")
@@ -171,8 +172,9 @@ def load_observations(path: str | Path | None = None) -> pd.DataFrame:
     where = Path(path) if path is not None else observations_path()
     try:
         frame = pd.read_csv(where, keep_default_na=False, na_values={"p5": [""], "p95": [""]})
-    except (OSError, pd.errors.ParserError) as exc:
-        raise AileadError(f"observations file {where}: cannot be read ({exc})") from None
+    except (OSError, ValueError) as exc:  # ParserError, UnicodeDecodeError, EmptyDataError
+        reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise AileadError(f"observations file {where}: cannot be read ({reason})") from None
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise AileadError(
@@ -191,35 +193,42 @@ def load_observations(path: str | Path | None = None) -> pd.DataFrame:
 def _check_row(row: pd.Series, where: str) -> None:
     if row["series"] not in SERIES:
         raise AileadError(
-            f"{where}: field 'series': value {row['series']!r} is not allowed; "
+            f"{where}: field 'series': value {short(row['series'])} is not allowed; "
             f"allowed: {', '.join(SERIES)}"
         )
     spec = SERIES[row["series"]]
     if row["scale"] != spec.scale:
         raise AileadError(
-            f"{where}: field 'scale': value {row['scale']!r} is not allowed for "
+            f"{where}: field 'scale': value {short(row['scale'])} is not allowed for "
             f"{row['series']}; allowed: {spec.scale}"
         )
     if row["bloc"] not in ("us", "cn", ""):
-        raise AileadError(f"{where}: field 'bloc': value {row['bloc']!r}; allowed: us, cn or empty")
+        raise AileadError(
+            f"{where}: field 'bloc': value {short(row['bloc'])}; allowed: us, cn or empty"
+        )
     for field in ("value", "sd"):
         try:
             number = float(row[field])
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             number = float("nan")
         low_ok = number > 0 if (field == "sd" or spec.scale == "log10") else True
         if not np.isfinite(number) or not low_ok:
             allowed = "a positive number" if field == "sd" or spec.scale == "log10" else "a number"
-            raise AileadError(f"{where}: field {field!r}: value {row[field]!r}; allowed: {allowed}")
+            raise AileadError(
+                f"{where}: field {field!r}: value {short(row[field])}; allowed: {allowed}"
+            )
     for field in ("start", "end"):
         try:
-            pd.Timestamp(row[field])
-        except (TypeError, ValueError):
+            ok = FIRST_MONTH <= pd.Timestamp(row[field]).strftime("%Y-%m") <= LAST_MONTH
+        except (TypeError, ValueError, OverflowError):
+            ok = False
+        if not ok:
             raise AileadError(
-                f"{where}: field {field!r}: value {row[field]!r} is not a date; allowed: YYYY-MM-DD"
-            ) from None
+                f"{where}: field {field!r}: value {short(row[field])} is not allowed; allowed: "
+                f"a date YYYY-MM-DD from {FIRST_MONTH}-01 to {LAST_MONTH}-31"
+            )
     if pd.Timestamp(row["end"]) < pd.Timestamp(row["start"]):
-        raise AileadError(f"{where}: field 'end': value {row['end']!r} is before start")
+        raise AileadError(f"{where}: field 'end': value {short(row['end'])} is before start")
 
 
 def on_scale(values: np.ndarray, scale: str) -> np.ndarray:

@@ -29,6 +29,7 @@ from ailead.calibrate.eci_scale import eci_models, fit_eci_scale
 from ailead.calibrate.inference import Calibration, Prior, calibrate, registry_prior
 from ailead.calibrate.observations import SERIES, load_observations, model_values, on_scale
 from ailead.errors import AileadError
+from ailead.files import check_new_file, write_new
 from ailead.inputs.posterior import weighted_quantiles
 from ailead.inputs.registry import Distribution, load_registry
 from ailead.inputs.scenario import load_scenario
@@ -273,7 +274,8 @@ def monthly_paths(ds, weights: np.ndarray, obs: pd.DataFrame) -> dict[str, pd.Da
 def chart(backtest: Backtest, path: str | Path) -> list[Path]:
     """Small multiples of every observed series: the calibrated model's median and 90% band
     (monthly) against the observations with their 90% error bars; the calibration window
-    shaded. Writes PATH.png and PATH.svg."""
+    shaded. Writes the new files PATH.png and PATH.svg (checked before the figure is drawn)."""
+    targets = [check_new_file(f"{path}{suffix}") for suffix in (".png", ".svg")]
     import matplotlib
 
     matplotlib.use("Agg")
@@ -315,12 +317,7 @@ def chart(backtest: Backtest, path: str | Path) -> list[Path]:
         fontsize=10,
     )
     fig.tight_layout()
-    written = []
-    for suffix in (".png", ".svg"):
-        target = Path(str(path) + suffix)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(target, dpi=110)
-        written.append(target)
+    written = [write_new(target, lambda tmp: fig.savefig(tmp, dpi=110)) for target in targets]
     plt.close(fig)
     return written
 

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from ailead._version import __version__
-from ailead.errors import AileadError
+from ailead.errors import AileadError, short
+from ailead.files import check_new_file, write_new_text
 from ailead.inputs.scenario import presets
 from ailead.outputs.engine import run
 from ailead.outputs.summary import UNITS, summarize
@@ -82,10 +83,11 @@ def key_outputs(samples: int = SAMPLES, seed: int = SEED) -> dict[str, Any]:
 
 
 def record(directory: str | Path | None = None, samples: int = SAMPLES, seed: int = SEED) -> Path:
-    """Store the current key outputs as <directory>/<version>.json (replacing an earlier one)."""
+    """Store the current key outputs as the new file <directory>/<version>.json (a version is
+    recorded once: delete its file to record it again)."""
     folder = Path(directory) if directory is not None else releases_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{__version__}.json"
+    path = check_new_file(folder / f"{__version__}.json")
     payload = {
         "version": __version__,
         "recorded": date.today().isoformat(),
@@ -93,8 +95,7 @@ def record(directory: str | Path | None = None, samples: int = SAMPLES, seed: in
         "seed": seed,
         "outputs": key_outputs(samples, seed),
     }
-    path.write_text(json.dumps(payload, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    return path
+    return write_new_text(path, json.dumps(payload, indent=1, sort_keys=True) + "\n")
 
 
 def _version_key(version: str) -> tuple:
@@ -116,7 +117,8 @@ def load_release(version: str | None = None, directory: str | Path | None = None
     version = version or versions[-1]
     if version not in versions:
         raise AileadError(
-            f"--against: value {version!r} is not a stored release; allowed: {', '.join(versions)}"
+            f"--against: value {short(version)} is not a stored release; "
+            f"allowed: {', '.join(versions)}"
         )
     folder = Path(directory) if directory is not None else releases_dir()
     return json.loads((folder / f"{version}.json").read_text(encoding="utf-8"))

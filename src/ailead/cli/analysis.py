@@ -30,10 +30,11 @@ from ailead.cli.core import (
     _scenario,
     _show,
     _table,
+    check_size,
 )
 from ailead.cli.tables import SWITCH_COLUMNS, column_notes
 from ailead.cli.tables import pct as _pct
-from ailead.errors import AileadError
+from ailead.errors import AileadError, short
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -204,7 +205,7 @@ def _groups(items: list[str] | None) -> dict[str, list[str]] | None:
     for item in items or []:
         name, eq, members = item.partition("=")
         if not eq or not name.strip() or not members.strip():
-            raise AileadError(f"--group {item!r}: expected NAME=PARAM,PARAM,...")
+            raise AileadError(f"--group {short(item)}: expected NAME=PARAM,PARAM,...")
         groups[name.strip()] = [m.strip() for m in members.split(",") if m.strip()]
     return groups or None
 
@@ -254,6 +255,7 @@ def sensitivity_cmd(
     from ailead.analysis.evaluate import check_count
 
     check_count(top, "--top")
+    _check_chart(chart)
     sc = _scenario(scenario, _parse_settings(settings))
     with _bar(f"{sc.name}: {method} runs") as on_progress:
         table = sensitivity(
@@ -388,6 +390,7 @@ def optimize_cmd(
     from ailead.inputs.registry import SWITCHES
 
     sc = _grid_scenario(scenario, settings)
+    _check_chart(chart)
     with _bar(f"{sc.name}: switch cells") as on_progress:
         search = optimize(sc, target, samples, seed, _levels(levels), on_progress)
     files = [str(p) for p in plot_tradeoff(search, chart).paths] if chart else []
@@ -454,6 +457,8 @@ def plot_cmd(
     overrides = _parse_settings(settings)
     refs = [_scenario(ref, overrides) for ref in scenarios]
     check_count(samples, "samples", 2)
+    check_size(samples, refs)
+    _check_chart(out)
     runs = []
     with _bar("scenarios") as on_progress:
         for i, sc in enumerate(refs, start=1):
@@ -477,6 +482,14 @@ def plot_cmd(
         sys.stdout.write(chart.data.to_csv(index=False))
         return
     _show(*(f"wrote {f}" for f in files), CAVEAT)
+
+
+def _check_chart(out: str | None) -> None:
+    """Refuse a chart path whose PATH.png or PATH.svg exists, before any run."""
+    from ailead.analysis.plots import chart_paths
+
+    if out is not None:
+        chart_paths(out)
 
 
 def register(app: typer.Typer) -> None:

@@ -28,7 +28,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ailead._version import __version__
-from ailead.errors import AileadError
+from ailead.errors import AileadError, short
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -91,17 +91,39 @@ SetOpt = Annotated[
 
 
 def _fails_plainly(command: Callable[..., None]) -> Callable[..., None]:
-    """Turn bad input into one line `error: ...` on stderr and exit status 2, no traceback."""
+    """Turn bad input into one line `error: ...` on stderr and exit status 2, no traceback.
+
+    Every command's `samples` (and `sensitivity_samples`) and `seed` are checked first: a
+    positive count within the sample cap, a seed the run store holds. Running out of memory
+    anyway is answered the same way.
+    """
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> None:
         try:
+            _within_limits(kwargs)
             command(*args, **kwargs)
         except (AileadError, OSError) as exc:
             print("error: " + " ".join(str(exc).split()), file=sys.stderr)
             raise typer.Exit(2) from None
+        except MemoryError:
+            print("error: out of memory; allowed: fewer --samples", file=sys.stderr)
+            raise typer.Exit(2) from None
 
     return wrapper
+
+
+def _within_limits(options: dict[str, Any]) -> None:
+    """The sample counts and the seed among a command's options, checked before any work."""
+    from ailead.inputs.sizes import run_size
+    from ailead.outputs.budget import check_cap
+
+    for key in ("samples", "sensitivity_samples"):
+        if key in options:
+            run_size(options[key], 0)
+            check_cap(options[key], "--" + key.replace("_", "-"))
+    if "seed" in options:
+        run_size(1, options["seed"])
 
 
 def _parse_settings(settings: list[str] | None) -> dict[str, str]:
@@ -110,7 +132,9 @@ def _parse_settings(settings: list[str] | None) -> dict[str, str]:
     for item in settings or []:
         name, eq, value = item.partition("=")
         if not eq or not name.strip():
-            raise AileadError(f"--set {item!r}: expected NAME=VALUE, e.g. --set compute=strong")
+            raise AileadError(
+                f"--set {short(item)}: expected NAME=VALUE, e.g. --set compute=strong"
+            )
         parsed[name.strip()] = value.strip()
     return parsed
 
@@ -132,6 +156,19 @@ def _progress(label: str, samples: int, months: int) -> Iterator[Callable[[int],
     with Progress(*columns, TimeElapsedColumn(), console=Console(stderr=True), transient=True) as p:
         task = p.add_task(f"{label} (months)", total=months)
         yield lambda _t: p.advance(task)
+
+
+def check_size(samples: int, scenarios: list[Scenario], netcdf: bool = False) -> None:
+    """Refuse runs of the scenarios (all kept) that need more memory than is available
+    (`netcdf`: with a netCDF export), before any run; say how much a large one will take."""
+    from ailead.outputs.budget import LARGE_BYTES, available_bytes, check_budget, gigabytes
+
+    months = max(sc.month(sc.end) + 1 for sc in scenarios)
+    need = check_budget(samples, months, len(scenarios), netcdf)
+    if need > LARGE_BYTES:
+        free = available_bytes()
+        of = f" of {gigabytes(free)} available" if free is not None else ""
+        print(f"{samples} samples: about {gigabytes(need)} of memory{of}", file=sys.stderr)
 
 
 def _simulate(sc: Scenario, samples: int, seed: int) -> dict[str, Any]:
@@ -269,14 +306,18 @@ def run_cmd(
     """
     from ailead.outputs.export import check_export_path, export
     from ailead.outputs.summary import monthly_medians
-    from ailead.store import check_name, save_run
+    from ailead.store import check_name, check_writable, save_run
 
     if name is not None and not save:
         raise AileadError("--name: give --save too; a name labels a saved run")
     check_name(name)
+    if save:
+        check_writable()
     if out is not None:
         check_export_path(out)
-    res = _simulate(_scenario(scenario, _parse_settings(settings)), samples, seed)
+    sc = _scenario(scenario, _parse_settings(settings))
+    check_size(samples, [sc], out is not None and out.suffix.lower() == ".nc")
+    res = _simulate(sc, samples, seed)
     sc, info = res["sc"], res["info"]
     if save:
         run_id = save_run(res["ds"], name=name)
@@ -317,9 +358,11 @@ def compare(
     if len(scenarios) < 2:
         raise AileadError("compare: give two or more scenarios, e.g. status-quo us-lead")
     overrides = _parse_settings(settings)
+    resolved = [_scenario(ref, overrides) for ref in scenarios]
+    check_size(samples, resolved)
     results: dict[str, dict[str, Any]] = {}
-    for i, ref in enumerate(scenarios, start=1):
-        res = _simulate(_scenario(ref, overrides), samples, seed)
+    for i, sc in enumerate(resolved, start=1):
+        res = _simulate(sc, samples, seed)
         results[res["sc"].name if res["sc"].name not in results else f"{res['sc'].name}#{i}"] = res
     if fmt is Format.json:
         scenarios_info = {name: r["info"] for name, r in results.items()}

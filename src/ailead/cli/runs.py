@@ -33,6 +33,7 @@ from ailead.cli.core import (
     _show,
     _switch_text,
     _table,
+    check_size,
 )
 
 runs_app = typer.Typer(
@@ -240,6 +241,7 @@ def report_cmd(
     path = check_report_path(out)
     overrides = _parse_settings(settings)
     resolved = [_scenario(ref, overrides) for ref in scenarios]
+    check_size(samples, resolved)
     total = report_steps(len(resolved)) + 1 + (1 if sensitivity else 0)
     done = 0
     with _bar(f"Building {path.name}") as on_progress:

@@ -75,8 +75,11 @@ def calibrate_cmd(
     `ailead validate --posterior FILE` read.
     """
     from ailead.calibrate import inference
+    from ailead.files import check_new_file
 
     _check_samples(samples, 50)
+    if out is not None:
+        check_new_file(out)
     cal = inference.calibrate(samples, seed)
     written = cal.write(out) if out is not None else None
     params, fit = cal.parameter_table(), cal.fit_table()
@@ -194,8 +197,11 @@ def backtest_cmd(
     months. Coverage: share of held-out observations inside the model's 5-95% range.
     """
     from ailead.checks import backtest as backtests
+    from ailead.files import check_new_file
 
     _check_samples(samples, 50)
+    for suffix in (".png", ".svg") if chart else ():
+        check_new_file(f"{chart}{suffix}")
     result = backtests.run_backtest(samples, seed)
     written = backtests.chart(result, chart) if chart else []
     errors = result.errors

@@ -30,19 +30,26 @@ def register(app: typer.Typer) -> None:
         """Start the web explorer: the page at http://HOST:PORT/, the API docs at /docs.
 
         Limits come from the environment: AILEAD_MAX_SAMPLES (default 1000),
-        AILEAD_MAX_BODY_BYTES (64000), AILEAD_TIMEOUT_S (10), AILEAD_ENGINE_THREADS (4, used
-        when --workers is 1).
+        AILEAD_MAX_BODY_BYTES (64000), AILEAD_TIMEOUT_S (10), AILEAD_READ_TIMEOUT_S (10: a
+        connection whose request is not all received within it is closed),
+        AILEAD_ENGINE_THREADS (4, used when --workers is 1).
         """
         import uvicorn
 
         from ailead.web import Limits
+        from ailead.web.limits import read_limited_protocol
 
         os.environ["AILEAD_WORKERS"] = str(workers)  # read by the app factory below
-        Limits.from_env()  # bad limits fail here, plainly
+        limits = Limits.from_env()  # bad limits fail here, plainly
         _check_port(host, port)
         typer.echo(f"ailead explorer on http://{host}:{port}/ (Ctrl+C stops it)", err=True)
         uvicorn.run(
-            "ailead.web:create_app", factory=True, host=host, port=port, log_level="warning"
+            "ailead.web:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            log_level="warning",
+            http=read_limited_protocol(limits.read_timeout_s),
         )
 
 

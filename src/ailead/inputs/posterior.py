@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ailead.errors import AileadError
+from ailead.errors import AileadError, short
 from ailead.inputs.registry import load_registry
 
 
@@ -70,7 +70,7 @@ def posterior_sample(n: int, seed: int = 0, path: str | Path | None = None):
     array of length n per registry parameter, like `Registry.sample`.
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise AileadError(f"samples: value {n!r} is not allowed; allowed: an integer >= 1")
+        raise AileadError(f"samples: value {short(n)} is not allowed; allowed: an integer >= 1")
     registry = load_registry()
     meta, frame = read_posterior(path)
     names = [c for c in frame.columns if c not in ("weight", "log_likelihood")]

@@ -23,7 +23,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ailead.errors import AileadError
+from ailead.errors import AileadError, short
 from ailead.inputs.yaml_files import load_yaml
 
 SWITCHES = ("compute", "access", "distillation")
@@ -221,12 +221,12 @@ class Parameter(BaseModel):
             raw = "true" if raw else "false"
         try:
             value = float(raw)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             allowed = f"a number in [{self.bounds[0]:g}, {self.bounds[1]:g}]"
             if self.named:
                 allowed += " or one of " + ", ".join(self.named)
             raise AileadError(
-                f"{where}: value {raw!r} is not a number; allowed: {allowed}"
+                f"{where}: value {short(raw)} is not a number; allowed: {allowed}"
             ) from None
         lo, hi = self.bounds
         if not (lo <= value <= hi) or math.isnan(value):
@@ -350,7 +350,7 @@ class Registry(BaseModel):
             close = _closest(name, self.parameters)
             hint = f" (did you mean {close!r}?)" if close else ""
             raise AileadError(
-                f"{where}: unknown parameter {name!r}{hint}; `ailead params` lists them all"
+                f"{where}: unknown parameter {short(name)}{hint}; `ailead params` lists them all"
             ) from None
 
     @property

@@ -8,27 +8,30 @@ preset or a file) and changes only what the file gives. Presets ship in ``ailead
 
 from __future__ import annotations
 
+import math
 import re
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    StrictInt,
     ValidationError,
     field_validator,
     model_validator,
 )
 
-from ailead.errors import AileadError
+from ailead.errors import AileadError, field_name, short
 from ailead.inputs.registry import LEVELS, SWITCHES, Parameter, load_registry
-from ailead.inputs.yaml_files import load_yaml
+from ailead.inputs.yaml_files import parse_yaml, read_yaml_text
 
 ANCHOR = "2025-01"  # default month the initial state describes (registry `*_2025` parameters)
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+FIRST_MONTH, LAST_MONTH = "2000-01", "2100-12"  # the dates a scenario may name
 
 
 def month_index(month: str) -> int:
@@ -37,15 +40,24 @@ def month_index(month: str) -> int:
     return (year - 2025) * 12 + (mon - 1)
 
 
+def _no_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError(f"value {value} is not allowed; allowed: a number")
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_no_bool)]  # finite where the model forbids inf/nan
+
+
 class VerdictRule(BaseModel):
     """Thresholds of the verdict [months] (`verdict:` in a scenario; `ailead.outputs.verdict`)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    lead_at_least: float = Field(12.0, description="scenario-one: lead at the target >= this")
-    growth_window_months: int = Field(
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+    lead_at_least: Number = Field(12.0, description="scenario-one: lead at the target >= this")
+    growth_window_months: StrictInt = Field(
         12, ge=1, le=60, description="scenario-one: lead higher than this many months before"
     )
-    lead_at_most: float = Field(3.0, description="scenario-two: lead at the target <= this")
+    lead_at_most: Number = Field(3.0, description="scenario-two: lead at the target <= this")
 
     @model_validator(mode="after")
     def _ordered(self) -> VerdictRule:
@@ -76,21 +88,24 @@ class Scenario(BaseModel):
     @field_validator("anchor", "start", "end", "target", "policy_start", mode="before")
     @classmethod
     def _month(cls, value: Any) -> str:
-        text = str(value)
+        text = value if isinstance(value, str) else ""
         m = _MONTH.match(text)
-        if not m or not 1 <= int(m.group(2)) <= 12:
-            raise ValueError(f"value {value!r} is not a month; allowed: YYYY-MM, e.g. 2028-12")
+        if not m or not 1 <= int(m.group(2)) <= 12 or not FIRST_MONTH <= text <= LAST_MONTH:
+            raise ValueError(
+                f"value {short(value)} is not allowed; allowed: a month YYYY-MM from "
+                f"{FIRST_MONTH} to {LAST_MONTH}, e.g. 2028-12"
+            )
         return text
 
     @field_validator("switches", mode="before")
     @classmethod
     def _switches(cls, value: Any) -> dict[str, float]:
         if not isinstance(value, dict):
-            raise ValueError(f"value {value!r} is not a mapping of switch: level")
+            raise ValueError(f"value {short(value)} is not a mapping of switch: level")
         resolved = {s: LEVELS["status-quo"] for s in SWITCHES}
         for key, level in value.items():
             if key not in SWITCHES:
-                raise ValueError(f"unknown switch {key!r}; allowed: {', '.join(SWITCHES)}")
+                raise ValueError(f"unknown switch {short(key)}; allowed: {', '.join(SWITCHES)}")
             resolved[key] = switch_strength(level, f"switches.{key}")
         return resolved
 
@@ -98,7 +113,7 @@ class Scenario(BaseModel):
     @classmethod
     def _parameters(cls, value: Any) -> dict[str, float]:
         if not isinstance(value, dict):
-            raise ValueError(f"value {value!r} is not a mapping of parameter: value")
+            raise ValueError(f"value {short(value)} is not a mapping of parameter: value")
         registry = load_registry()
         return {
             name: parse_value(registry.get(name, f"parameters.{name}"), raw, f"parameters.{name}")
@@ -144,10 +159,10 @@ def switch_strength(level: Any, where: str) -> float:
     allowed = "off, status-quo, strong or a number in [0, 1]"
     try:
         value = float(level)
-    except (TypeError, ValueError):
-        raise AileadError(f"{where}: value {level!r} is not allowed; allowed: {allowed}") from None
+    except (TypeError, ValueError, OverflowError):
+        value = math.nan
     if isinstance(level, bool) or not 0.0 <= value <= 1.0:
-        raise AileadError(f"{where}: value {level!r} is not allowed; allowed: {allowed}")
+        raise AileadError(f"{where}: value {short(level)} is not allowed; allowed: {allowed}")
     return value
 
 
@@ -156,7 +171,7 @@ def presets() -> dict[str, str]:
     out = {}
     for entry in sorted(resources.files("ailead").joinpath("inputs/scenarios").iterdir(), key=str):
         if entry.name.endswith(".yaml"):
-            raw = load_yaml(entry.read_text(encoding="utf-8"))
+            raw = parse_yaml(entry.read_text(encoding="utf-8"), f"preset {entry.name}")
             out[entry.name.removesuffix(".yaml")] = raw.get("description", "").strip()
     return out
 
@@ -170,16 +185,11 @@ def _read(ref: str) -> tuple[dict[str, Any], str]:
         path = Path(ref)
         if not path.is_file():
             raise AileadError(
-                f"scenario {ref!r}: no such preset or file; presets: {', '.join(presets())}"
+                f"scenario {short(ref)}: no such preset or file; presets: {', '.join(presets())}"
             )
-        text, label = path.read_text(encoding="utf-8"), f"scenario file {path}"
-    try:
-        raw = load_yaml(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "malformed YAML"
-        raise AileadError(f"{label}: malformed YAML{at}: {problem}") from None
+        label = f"scenario file {path}"
+        text = read_yaml_text(path, label)
+    raw = parse_yaml(text, label)
     if not isinstance(raw, dict):
         raise AileadError(f"{label}: expected a mapping of fields, got {type(raw).__name__}")
     return raw, label
@@ -194,17 +204,19 @@ def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
 
 
 def _resolve(ref: str, seen: tuple[str, ...]) -> tuple[dict[str, Any], str]:
-    if ref in seen:
-        raise AileadError(
-            f"scenario {ref!r}: `extends` forms a cycle: {' -> '.join(seen + (ref,))}"
-        )
+    """`ref` read and merged onto what it extends; `seen` holds the resolved references (absolute
+    paths, or preset names) already on the chain, so `../sub/self.yaml` is seen as a cycle."""
+    key = str(Path(ref).resolve()) if Path(ref).is_file() else ref
+    if key in seen:
+        chain = " -> ".join(short(s)[1:-1] for s in (*seen, key))
+        raise AileadError(f"scenario {short(ref)}: `extends` forms a cycle: {chain}")
     raw, label = _read(ref)
     parent = raw.get("extends")
     if parent is None:
         return raw, label
     if not isinstance(parent, str):
         raise AileadError(
-            f"{label}: field 'extends': value {parent!r} is not a scenario name or path"
+            f"{label}: field 'extends': value {short(parent)} is not a scenario name or path"
         )
     if (
         not Path(parent).is_absolute()
@@ -212,7 +224,7 @@ def _resolve(ref: str, seen: tuple[str, ...]) -> tuple[dict[str, Any], str]:
     ):
         sibling = Path(ref).parent / parent
         parent = str(sibling) if sibling.is_file() else parent
-    return _extend(raw, parent, seen + (ref,)), label
+    return _extend(raw, parent, (*seen, key)), label
 
 
 def _extend(raw: dict[str, Any], parent: str, seen: tuple[str, ...]) -> dict[str, Any]:
@@ -242,10 +254,11 @@ def load_scenario(ref: str | Scenario | dict[str, Any]) -> Scenario:
 
 
 def _plain(exc: ValidationError) -> str:
-    """Pydantic errors as plain text naming the field, the value and what is allowed."""
+    """Pydantic errors as plain text naming the field, the value and what is allowed (the first
+    three, and how many more)."""
     parts = []
     for err in exc.errors():
-        field = ".".join(str(x) for x in err["loc"]) or "scenario"
+        field = ".".join(field_name(x) for x in err["loc"]) or "scenario"
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             allowed = ", ".join(Scenario.model_fields)
@@ -255,9 +268,10 @@ def _plain(exc: ValidationError) -> str:
         elif msg.startswith(f"{field}."):  # a validator already named the sub-field
             field, msg = msg.split(": ", 1)
         elif err["loc"] and "value" not in msg:
-            msg = f"value {err.get('input')!r}: {msg}"
+            msg = f"value {short(err.get('input'))}: {msg}"
         parts.append(f"field '{field}': {msg}" if err["loc"] else msg)
-    return "; ".join(parts)
+    more = f"; and {len(parts) - 3} more" if len(parts) > 3 else ""
+    return "; ".join(parts[:3]) + more
 
 
 ON_OFF = {"off": 0.0, "on": 1.0}  # words for a parameter whose unit is "switch (0 or 1)"

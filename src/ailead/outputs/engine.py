@@ -19,6 +19,7 @@ from ailead.inputs.levers import lever_schedules
 from ailead.inputs.posterior import posterior_parameters
 from ailead.inputs.registry import load_registry
 from ailead.inputs.scenario import Scenario, load_scenario
+from ailead.inputs.sizes import run_size
 from ailead.outputs.dataset import dataset
 from ailead.sim.drive import simulate
 
@@ -36,10 +37,8 @@ def run(
     A scenario with `calibration: posterior` draws from the calibrated posterior instead
     (`ailead calibrate`; one sample = the posterior medians).
     """
-    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
-        raise AileadError(f"samples: value {samples!r} is not allowed; allowed: an integer >= 1")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise AileadError(f"seed: value {seed!r} is not allowed; allowed: an integer >= 0")
+    size = run_size(samples, seed)
+    samples, seed = size.samples, size.seed
     sc = load_scenario(scenario)
     if sc.calibration == "posterior":
         params = posterior_parameters(samples, seed)

@@ -6,9 +6,11 @@
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
+from ailead.files import write_new, write_new_text
 from ailead.outputs.export import check_output_path
 from ailead.report.content import Report, Section, build_report
 
@@ -21,17 +23,17 @@ def check_report_path(path: str | os.PathLike[str]) -> Path:
 
 
 def write_report(report: Report, path: str | os.PathLike[str]) -> Path:
-    """Write the report as HTML or PDF, chosen by the file's extension; return the path."""
+    """Write the report as a new HTML or PDF file, chosen by the extension; return the path."""
     path = check_report_path(path)
     if path.suffix.lower() == ".pdf":
         from ailead.report.pdf import write_pdf
 
-        write_pdf(report, path)
-    else:
-        from ailead.report.html import render_html
+        pdf = io.BytesIO()  # built in memory: matplotlib's PDF writer fails badly on a full disk
+        write_pdf(report, pdf)
+        return write_new(path, lambda tmp: tmp.write_bytes(pdf.getvalue()))
+    from ailead.report.html import render_html
 
-        path.write_text(render_html(report), encoding="utf-8")
-    return path
+    return write_new_text(path, render_html(report))
 
 
 __all__ = ["Report", "Section", "build_report", "check_report_path", "write_report"]

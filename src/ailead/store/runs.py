@@ -26,7 +26,7 @@ import xarray as xr
 from pydantic import ValidationError
 
 from ailead._version import __version__
-from ailead.errors import AileadError
+from ailead.errors import AileadError, short
 from ailead.inputs.scenario import Scenario
 from ailead.outputs.engine import run as run_model
 from ailead.outputs.engine import run_parameters
@@ -96,9 +96,16 @@ def check_name(name: str | None) -> None:
     """A run name is 1 to 64 letters, digits, '.', '_' or '-' (check it before a long run)."""
     if name is not None and not NAME_PATTERN.match(name):
         raise AileadError(
-            f"name: value {name!r} is not allowed; allowed: 1 to 64 letters, digits, '.', '_' "
+            f"name: value {short(name)} is not allowed; allowed: 1 to 64 letters, digits, '.', '_' "
             "or '-', starting with a letter or digit"
         )
+
+
+def check_writable(home: Home = None) -> None:
+    """Open the store for writing (creating it on first use) and read its runs, so that a store
+    that cannot take a run is refused before a long run."""
+    with open_store(home, write=True) as con:
+        con.execute("SELECT count(*), max(seq) FROM runs").fetchone()
 
 
 def save_run(ds: xr.Dataset, name: str | None = None, home: Home = None) -> str:
@@ -128,7 +135,7 @@ def save_run(ds: xr.Dataset, name: str | None = None, home: Home = None) -> str:
         ).fetchone()
         if name is not None and taken:
             raise AileadError(
-                f"name: a run named {name!r} is already saved in {store_path(home)} "
+                f"name: a run named {short(name)} is already saved in {store_path(home)} "
                 f"(run {taken[0]}); saved runs are never replaced: choose another name"
             )
         (record["seq"],) = con.execute("SELECT coalesce(max(seq), 0) + 1 FROM runs").fetchone()
@@ -166,7 +173,7 @@ def load_run(ref: str, home: Home = None) -> StoredRun:
     """A saved run by id, name or a unique id prefix (4 characters or more)."""
     with open_store(home, write=False) as con:
         if con is None:
-            raise AileadError(f"run {ref!r}: no runs are saved yet in {store_path(home)}")
+            raise AileadError(f"run {short(ref)}: no runs are saved yet in {store_path(home)}")
         run_id = _resolve(con, ref, home)
         info = con.execute(f"SELECT {INFO_COLUMNS} FROM runs WHERE run_id = ?", [run_id])
         columns = [d[0] for d in info.description]
@@ -350,9 +357,9 @@ def _resolve(con: Any, ref: str, home: Home) -> str:
         return found[0][0]
     if found:
         ids = ", ".join(r for (r,) in found)
-        raise AileadError(f"run {ref!r}: ambiguous id prefix, matching {ids}; give more of it")
+        raise AileadError(f"run {short(ref)}: ambiguous id prefix, matching {ids}; give more of it")
     raise AileadError(
-        f"run {ref!r}: no saved run has this id or name in {store_path(home)}; "
+        f"run {short(ref)}: no saved run has this id or name in {store_path(home)}; "
         "`ailead runs list` shows them"
     )
 

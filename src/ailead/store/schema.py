@@ -114,17 +114,28 @@ def open_store(
 ) -> Iterator[duckdb.DuckDBPyConnection | None]:
     """A connection to the store, checked for its schema version; None if there is no store yet.
 
-    Reading never creates a file. Writing creates the file and its tables on first use.
+    Reading never creates a file. Writing creates the file and its tables on first use. A
+    DuckDB error inside the block (a truncated or damaged file) is raised as an AileadError.
     """
+    import duckdb
+
     path = store_path(home)
     if not write and not path.is_file():
         yield None
         return
     if write:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise AileadError(
+                f"run store {path}: folder {path.parent} cannot be created "
+                f"({exc.strerror or exc}); set AILEAD_HOME to a folder ailead can write"
+            ) from None
     con = _connect(path, read_only=not write)
     try:
         yield con if _ready(con, path, write) else None
+    except duckdb.Error as exc:
+        raise _unreadable(path, exc) from None
     finally:
         con.close()
 

@@ -1,7 +1,8 @@
 """Answering queued API requests in an engine worker: the runs of a batch share one engine pass.
 
-`answer(jobs)` takes requests as `(kind, request JSON)` pairs, already validated by the app, and
-returns one `(status, content)` pair per request: ("ok", the response JSON), ("refused", the
+`answer(jobs)` takes requests as `(kind, request JSON)` pairs, already validated by the app (each
+is parsed again here on its own: one that fails fails alone), and returns one `(status, content)`
+pair per request: ("ok", the response JSON), ("refused", the
 one-line message answered with 422) or ("failed", an internal error, answered with 500). Every
 run the batch needs (a run request, or a scenario of a comparison) that is not in the
 recent-answers cache goes into one `ailead.engine.run_batch` pass: the monthly loop costs about
@@ -11,11 +12,12 @@ requests share its fixed cost.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import OrderedDict
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from ailead.errors import AileadError
 from ailead.inputs.scenario import Scenario
@@ -29,6 +31,7 @@ from ailead.web.models import (
     RunResult,
     SwitchesRequest,
     SwitchesResult,
+    plain_errors,
 )
 
 REQUESTS: dict[str, type[BaseModel]] = {
@@ -68,8 +71,8 @@ RECENT = RecentRuns()  # per process: each engine worker keeps its own
 
 def answer(jobs: list[tuple[str, str]]) -> list[tuple[str, bytes | str]]:
     """Answer requests `(kind, request JSON)`, kind in `REQUESTS`; see the module docstring."""
-    requests = [REQUESTS[kind].model_validate_json(payload) for kind, payload in jobs]
-    scenarios: list[list[Scenario] | str] = [_scenarios(request) for request in requests]
+    requests = [_parsed(kind, payload) for kind, payload in jobs]
+    scenarios = [_scenarios_or_fault(r) if isinstance(r, BaseModel) else r for r in requests]
     runs = _run_all(
         [
             (sc, request.samples, request.seed)
@@ -82,6 +85,9 @@ def answer(jobs: list[tuple[str, str]]) -> list[tuple[str, bytes | str]]:
     for request, wanted in zip(requests, scenarios, strict=True):
         if isinstance(wanted, str):
             answers.append(("refused", wanted))
+            continue
+        if isinstance(wanted, Exception):
+            answers.append(("failed", f"{type(wanted).__name__}: {wanted}"))
             continue
         try:
             response = _response(request, wanted, runs)
@@ -99,6 +105,26 @@ def warm_up() -> None:
     """Load what every request needs (registry, presets, the page's default draws) and run the
     engine once, so that a fresh worker answers its first request at full speed."""
     answer([("run", RunRequest(scenario=PRESETS[0], samples=DEFAULT_SAMPLES).model_dump_json())])
+
+
+def _parsed(kind: str, payload: str) -> BaseModel | str:
+    """The request model, or the message refusing this one request."""
+    try:
+        return REQUESTS[kind].model_validate_json(payload)
+    except ValidationError as exc:
+        try:
+            body = json.loads(payload)  # to name the fields as the request did
+        except ValueError:
+            body = None
+        return plain_errors(exc.errors(), body)
+
+
+def _scenarios_or_fault(request: BaseModel) -> list[Scenario] | str | Exception:
+    """`_scenarios`, or the exception of a fault in resolving them (this request's alone)."""
+    try:
+        return _scenarios(request)
+    except Exception as exc:  # noqa: BLE001 - answered 500 to this request only
+        return exc
 
 
 def _scenarios(request: BaseModel) -> list[Scenario] | str:

@@ -7,7 +7,7 @@ limit; refusals are one plain message (`{"detail": ...}`) naming the field, the 
 is allowed, with status 413, 422 or 503.
 """
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -38,13 +38,13 @@ from ailead.web.models import (
     ScenarioInfo,
     SwitchesRequest,
     SwitchesResult,
+    plain_errors,
     with_sample_cap,
 )
 from ailead.web.pool import EnginePool, RunTimeout
 
 STATIC = Path(str(resources.files("ailead.web").joinpath("static")))
 PLOTLY_JS = Path(str(resources.files("plotly").joinpath("package_data", "plotly.min.js")))
-_NO_VALUE = object()
 BATCH_SAMPLES = 500  # about 5 explorer requests a pass: batches stay even across the workers
 SWITCH_CELLS_PER_SAMPLE_CAP = 27  # a 3-level grid may use the full sample cap in every cell
 DESCRIPTION = (
@@ -80,7 +80,9 @@ def create_app(limits: Limits | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.limits, app.state.pool = limits, pool
-    app.add_middleware(BodySizeLimit, max_bytes=limits.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit, max_bytes=limits.max_body_bytes, timeout_s=limits.read_timeout_s
+    )
     _add_error_handlers(app)
 
     @app.post("/api/run", response_model=RunResult, responses=ERRORS, tags=["runs"])
@@ -164,52 +166,3 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RunTimeout)
     async def too_slow(_request: Request, exc: RunTimeout) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=503)
-
-
-def plain_errors(errors: Sequence[dict[str, Any]], body: Any) -> str:
-    """Pydantic errors as one line: `field 'a.b': value X is not allowed: what is allowed`.
-
-    Locations are walked through the request body, so that the tags pydantic adds for the
-    branches of a union (`str`, `ScenarioSpec`, ...) are not reported as field names.
-    """
-    messages: dict[str, list[str]] = {}
-    values: dict[str, Any] = {}
-    for err in errors:
-        if err["type"] == "json_invalid":
-            reason = err.get("ctx", {}).get("error", "malformed JSON")
-            return f"request body: malformed JSON: {reason}"
-        field = _field(err, body)
-        msg = err["msg"].removeprefix("Value error, ")
-        messages.setdefault(field, [])
-        if msg not in messages[field]:
-            messages[field].append(msg[:1].lower() + msg[1:])
-        values.setdefault(field, _NO_VALUE if err["type"] == "missing" else err.get("input"))
-    parts = []
-    for field, msgs in list(messages.items())[:3]:
-        what = " or ".join(msgs)
-        given = values[field]
-        value = "" if given is _NO_VALUE else f"value {_short(given)} is not allowed: "
-        name = field if field == "request body" else f"field '{field}'"
-        parts.append(f"{name}: {value}{what}")
-    return "; ".join(parts)
-
-
-def _field(err: dict[str, Any], body: Any) -> str:
-    loc = list(err["loc"])
-    if loc and loc[0] == "body":
-        loc = loc[1:]
-    node, path = body, []
-    for i, key in enumerate(loc):
-        in_dict = isinstance(node, dict) and key in node
-        in_list = isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node)
-        if in_dict or in_list:
-            node = node[key]
-        elif not (i == len(loc) - 1 and err["type"] == "missing"):
-            continue  # a union branch tag, not a field
-        path.append(f"[{key}]" if isinstance(key, int) else str(key))
-    return ".".join(path).replace(".[", "[") or "request body"
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."

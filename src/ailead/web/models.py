@@ -1,23 +1,35 @@
 """Request and response models of the web API (pydantic; they make the OpenAPI schema).
 
-Requests are checked twice: here for shape (types, counts, the sample cap), then by ailead itself
-for meaning (switch levels, parameter names and bounds, dates), so that every refusal names the
-field, the value and what is allowed.
+Requests are checked twice: here for shape (types, counts, the sample cap; numbers finite, no
+boolean where a number is meant), then by ailead itself for meaning (switch levels, parameter
+names and bounds, dates), so that every refusal names the field, the value and what is allowed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, create_model
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StrictInt,
+    WithJsonSchema,
+    create_model,
+)
 
+from ailead.errors import field_name, short
 from ailead.inputs.registry import LEVELS
 from ailead.inputs.scenario import presets
+from ailead.inputs.sizes import Samples, Seed
 
 PRESETS = tuple(presets())
+_NO_VALUE = object()
 SwitchName = Literal["compute", "access", "distillation"]
 Level = Annotated[
-    float | str,
+    StrictFloat | str,
     WithJsonSchema(
         {
             "anyOf": [
@@ -29,7 +41,7 @@ Level = Annotated[
     ),
 ]
 ParameterValue = Annotated[
-    float | str,
+    StrictFloat | str,
     WithJsonSchema(
         {
             "anyOf": [{"type": "number"}, {"type": "string"}],
@@ -41,13 +53,13 @@ PresetName = Annotated[
     str, WithJsonSchema({"type": "string", "enum": list(PRESETS), "description": "a preset"})
 ]
 Month = Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", examples=["2028-12"])]
-Seed = Annotated[int, Field(ge=0, le=2**32 - 1, description="Seed of the parameter draws.")]
+REQUEST = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class ScenarioSpec(BaseModel):
     """An inline scenario: the fields of a scenario file. `extends` may name a preset only."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = REQUEST
     name: str = Field("custom", max_length=100)
     description: str | None = Field(None, max_length=2000)
     extends: PresetName | None = None
@@ -57,7 +69,7 @@ class ScenarioSpec(BaseModel):
     policy_start: Month | None = None
     switches: dict[SwitchName, Level] | None = None
     parameters: dict[str, ParameterValue] | None = Field(None, max_length=100)
-    verdict: dict[str, float] | None = Field(
+    verdict: dict[str, StrictFloat] | None = Field(
         None, description="Verdict thresholds (lead_at_least, growth_window_months, lead_at_most)."
     )
 
@@ -65,7 +77,7 @@ class ScenarioSpec(BaseModel):
 class ScenarioRequest(BaseModel):
     """A scenario (a preset name or an inline scenario) and overrides applied on top of it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = REQUEST
     scenario: PresetName | ScenarioSpec = "status-quo"
     switches: dict[SwitchName, Level] = Field(
         {}, description="Switch settings that replace the scenario's."
@@ -81,23 +93,23 @@ class ScenarioRequest(BaseModel):
 class RunRequest(ScenarioRequest):
     """One run: a scenario, overrides, the number of Monte Carlo samples and the seed."""
 
-    samples: int = Field(1, ge=1, description="1 = registry defaults; more = Sobol draws.")
+    samples: Samples = 1
     seed: Seed = 0
 
 
 class CompareRequest(BaseModel):
     """Two to four scenarios run with the same draws (same samples and seed)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = REQUEST
     scenarios: list[ScenarioRequest] = Field(min_length=2, max_length=4)
-    samples: int = Field(1, ge=1)
+    samples: Samples = 1
     seed: Seed = 0
 
 
 class SwitchesRequest(ScenarioRequest):
     """Every combination of switch levels, run on the same draws."""
 
-    samples: int = Field(1, ge=1)
+    samples: Samples = 1
     seed: Seed = 0
     levels: list[Level] = Field(
         ["off", "status-quo", "strong"],
@@ -110,7 +122,7 @@ class SwitchesRequest(ScenarioRequest):
 def with_sample_cap(model: type[BaseModel], cap: int) -> type[BaseModel]:
     """`model` with its `samples` field bounded by `cap`, so the OpenAPI schema states the cap."""
     field = model.model_fields["samples"]
-    samples = (int, Field(1, ge=1, le=cap, description=field.description))
+    samples = (StrictInt, Field(1, ge=1, le=cap, description=field.description))
     return create_model(model.__name__, __base__=model, __doc__=model.__doc__, samples=samples)
 
 
@@ -150,7 +162,7 @@ class RunResult(BaseModel):
     outcomes: dict[str, float] | None = Field(
         description="Share of samples in each outcome at the target (when the model has them)."
     )
-    verdict: dict[str, float] | None = Field(description="The verdict's thresholds [months].")
+    verdict: dict[str, StrictFloat] | None = Field(description="The verdict's thresholds [months].")
     headline: str = Field(description="The run's headline sentence, as reports write it.")
     verdict_text: str = Field(description="What the verdict classes mean, in words.")
     months: list[str]
@@ -223,7 +235,52 @@ class ErrorMessage(BaseModel):
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
+    408: {"model": ErrorMessage, "description": "Request body not received in time"},
     413: {"model": ErrorMessage, "description": "Request body too large"},
     422: {"model": ErrorMessage, "description": "Invalid input"},
     503: {"model": ErrorMessage, "description": "The run took longer than the time limit"},
 }
+
+
+def plain_errors(errors: Sequence[dict[str, Any]], body: Any) -> str:
+    """Pydantic errors as one line: `field 'a.b': value X is not allowed: what is allowed`.
+
+    Locations are walked through the request body, so that the tags pydantic adds for the
+    branches of a union (`str`, `ScenarioSpec`, ...) are not reported as field names.
+    """
+    messages: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+    for err in errors:
+        if err["type"] == "json_invalid":
+            reason = err.get("ctx", {}).get("error", "malformed JSON")
+            return f"request body: malformed JSON: {reason}"
+        field = _field(err, body)
+        msg = err["msg"].removeprefix("Value error, ")
+        messages.setdefault(field, [])
+        if msg not in messages[field]:
+            messages[field].append(msg[:1].lower() + msg[1:])
+        values.setdefault(field, _NO_VALUE if err["type"] == "missing" else err.get("input"))
+    parts = []
+    for field, msgs in list(messages.items())[:3]:
+        what = " or ".join(msgs)
+        given = values[field]
+        value = "" if given is _NO_VALUE else f"value {short(given)} is not allowed: "
+        name = field if field == "request body" else f"field '{field}'"
+        parts.append(f"{name}: {value}{what}")
+    return "; ".join(parts)
+
+
+def _field(err: dict[str, Any], body: Any) -> str:
+    loc = list(err["loc"])
+    if loc and loc[0] == "body":
+        loc = loc[1:]
+    node, path = body, []
+    for i, key in enumerate(loc):
+        in_dict = isinstance(node, dict) and key in node
+        in_list = isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node)
+        if in_dict or in_list:
+            node = node[key]
+        elif not (i == len(loc) - 1 and err["type"] == "missing"):
+            continue  # a union branch tag, not a field
+        path.append(f"[{key}]" if isinstance(key, int) else field_name(key))
+    return ".".join(path).replace(".[", "[") or "request body"

@@ -17,7 +17,7 @@ import numpy as np
 import xarray as xr
 
 from ailead._version import __version__
-from ailead.errors import AileadError
+from ailead.errors import AileadError, short
 from ailead.inputs.registry import SWITCHES, load_registry
 from ailead.inputs.scenario import (
     Scenario,
@@ -53,7 +53,7 @@ def preset(name: str, where: str = "scenario") -> Scenario:
     """A preset by name; any other string is refused (no paths)."""
     if name not in PRESETS:
         raise AileadError(
-            f"field '{where}': value {name!r} is not a preset; allowed: {', '.join(PRESETS)} "
+            f"field '{where}': value {short(name)} is not a preset; allowed: {', '.join(PRESETS)} "
             "or an inline scenario object"
         )
     return _load_preset(name)
