@@ -32,7 +32,7 @@ from ailead.cli.core import (
     _table,
     check_size,
 )
-from ailead.cli.tables import SWITCH_COLUMNS, column_notes
+from ailead.cli.tables import SWITCH_COLUMNS, column_notes, effects_table, switches_tables
 from ailead.cli.tables import pct as _pct
 from ailead.errors import AileadError, short
 
@@ -117,36 +117,6 @@ def _index(value: float) -> str:
     return f"{value:.3f}" if abs(value) < 100 else _num(value)
 
 
-def _switches_tables(table: pd.DataFrame) -> list[Any]:
-    """One table per distillation level: compute x access cells with the lead and the verdicts."""
-    out = []
-    columns = ("lead p50 [p5, p95]", "P(one)", "P(contested)", "P(two)")
-    for level, rows in table.groupby("distillation", sort=False):
-        grid = _table("compute", "access", *columns, right=columns)
-        for row in rows.itertuples(index=False):
-            lead = f"{_num(row.lead_p50)} [{_num(row.lead_p5)}, {_num(row.lead_p95)}]"
-            shares = (row.p_scenario_one, row.p_contested, row.p_scenario_two)
-            grid.add_row(row.compute, row.access, lead, *(_pct(v) for v in shares))
-        out += [f"distillation: {level}", grid]
-    return out
-
-
-def _effects_table(effects: pd.DataFrame, kind: str) -> Any:
-    rows = effects[effects["term"].str.contains(" x ") == (kind == "interaction")]
-    out = _table(
-        "switch" if kind == "main" else "switches",
-        "level" if kind == "main" else "levels",
-        "lead p50 (months)",
-        "P(one)",
-        right=("lead p50 (months)", "P(one)"),
-    )
-    for row in rows.itertuples(index=False):
-        out.add_row(
-            row.term, row.levels, f"{row.lead_p50:+.2f}", f"{100 * row.p_scenario_one:+.1f} pp"
-        )
-    return out
-
-
 def switches_cmd(
     scenario: ScenarioArg = "status-quo",
     samples: Annotated[int, _samples_opt("Monte Carlo samples per cell.")] = 1000,
@@ -189,11 +159,11 @@ def switches_cmd(
     heading = f"Switch table for {sc.name} at {sc.target} ({samples} samples per cell, seed {seed})"
     _show(
         heading,
-        *_switches_tables(table),
+        *switches_tables(table),
         "Main effects (cell mean minus grand mean):",
-        _effects_table(effects, "main"),
+        effects_table(effects, "main"),
         "Two-way interactions:",
-        _effects_table(effects, "interaction"),
+        effects_table(effects, "interaction"),
         SWITCH_COLUMNS,
         *(f"wrote {f}" for f in files),
         CAVEAT,

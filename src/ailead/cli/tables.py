@@ -11,9 +11,11 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from ailead.cli.core import _samples, _switch_text
+from ailead.cli.core import _num, _samples, _switch_text, _table
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from ailead.inputs.scenario import Scenario
 
 
@@ -117,3 +119,34 @@ def column_notes(columns: Any) -> list[str]:
     from ailead.outputs.labels import COLUMNS
 
     return [f"{c}: {COLUMNS[c].text}" for c in columns if c in COLUMNS]
+
+
+def switches_tables(table: pd.DataFrame) -> list[Any]:
+    """One table per distillation level: compute x access cells with the lead and the verdicts."""
+    out = []
+    columns = ("lead p50 [p5, p95]", "P(one)", "P(contested)", "P(two)")
+    for level, rows in table.groupby("distillation", sort=False):
+        grid = _table("compute", "access", *columns, right=columns)
+        for row in rows.itertuples(index=False):
+            lead = f"{_num(row.lead_p50)} [{_num(row.lead_p5)}, {_num(row.lead_p95)}]"
+            shares = (row.p_scenario_one, row.p_contested, row.p_scenario_two)
+            grid.add_row(row.compute, row.access, lead, *(pct(v) for v in shares))
+        out += [f"distillation: {level}", grid]
+    return out
+
+
+def effects_table(effects: pd.DataFrame, kind: str) -> Any:
+    """Main effects or two-way interactions of the switches: lead p50 and P(one)."""
+    rows = effects[effects["term"].str.contains(" x ") == (kind == "interaction")]
+    out = _table(
+        "switch" if kind == "main" else "switches",
+        "level" if kind == "main" else "levels",
+        "lead p50 (months)",
+        "P(one)",
+        right=("lead p50 (months)", "P(one)"),
+    )
+    for row in rows.itertuples(index=False):
+        out.add_row(
+            row.term, row.levels, f"{row.lead_p50:+.2f}", f"{100 * row.p_scenario_one:+.1f} pp"
+        )
+    return out
