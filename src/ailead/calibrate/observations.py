@@ -32,9 +32,10 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 import xarray as xr
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from ailead.errors import AileadError, short
-from ailead.inputs.scenario import FIRST_MONTH, LAST_MONTH
+from ailead.inputs.scenario import FIRST_MONTH, LAST_MONTH, plain_errors
 
 COLUMNS = ("series", "bloc", "start", "end", "value", "unit", "scale", "sd", "source", "citation")
 SCALES = ("log10", "linear")
@@ -181,8 +182,13 @@ def load_observations(path: str | Path | None = None) -> pd.DataFrame:
             f"observations file {where}: missing columns {', '.join(missing)}; "
             f"required: {', '.join(COLUMNS)}"
         )
-    for i, row in frame.iterrows():
-        _check_row(row, f"observations file {where}, row {int(i) + 2}")
+    for i, row in enumerate(frame[list(COLUMNS)].to_dict(orient="records")):
+        try:
+            ObservationRow.model_validate(row)
+        except ValidationError as exc:
+            raise AileadError(
+                f"observations file {where}, row {i + 2}: {plain_errors(exc)}"
+            ) from None
     frame["start"] = pd.to_datetime(frame["start"])
     frame["end"] = pd.to_datetime(frame["end"])
     frame["value"] = frame["value"].astype(float)
@@ -190,45 +196,74 @@ def load_observations(path: str | Path | None = None) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def _check_row(row: pd.Series, where: str) -> None:
-    if row["series"] not in SERIES:
-        raise AileadError(
-            f"{where}: field 'series': value {short(row['series'])} is not allowed; "
-            f"allowed: {', '.join(SERIES)}"
-        )
-    spec = SERIES[row["series"]]
-    if row["scale"] != spec.scale:
-        raise AileadError(
-            f"{where}: field 'scale': value {short(row['scale'])} is not allowed for "
-            f"{row['series']}; allowed: {spec.scale}"
-        )
-    if row["bloc"] not in ("us", "cn", ""):
-        raise AileadError(
-            f"{where}: field 'bloc': value {short(row['bloc'])}; allowed: us, cn or empty"
-        )
-    for field in ("value", "sd"):
+class ObservationRow(BaseModel):
+    """One row of an observations file, validated at the edge like scenario files and requests:
+    a known series on its scale, a bloc, finite numbers (positive on a log scale and for the sd),
+    dates from 2000-01 to 2100-12 with the end not before the start."""
+
+    model_config = ConfigDict(extra="ignore")
+    series: str
+    bloc: str
+    start: str
+    end: str
+    value: float
+    sd: float
+    scale: str
+
+    @field_validator("series", mode="before")
+    @classmethod
+    def _series(cls, raw: object) -> str:
+        if raw not in SERIES:
+            raise ValueError(f"value {short(raw)} is not allowed; allowed: {', '.join(SERIES)}")
+        return str(raw)
+
+    @field_validator("bloc", mode="before")
+    @classmethod
+    def _bloc(cls, raw: object) -> str:
+        if raw not in ("us", "cn", ""):
+            raise ValueError(f"value {short(raw)} is not allowed; allowed: us, cn or empty")
+        return str(raw)
+
+    @field_validator("value", "sd", mode="before")
+    @classmethod
+    def _finite(cls, raw: object) -> float:
         try:
-            number = float(row[field])
+            number = float(raw)  # type: ignore[arg-type]
         except (TypeError, ValueError, OverflowError):
             number = float("nan")
-        low_ok = number > 0 if (field == "sd" or spec.scale == "log10") else True
-        if not np.isfinite(number) or not low_ok:
-            allowed = "a positive number" if field == "sd" or spec.scale == "log10" else "a number"
-            raise AileadError(
-                f"{where}: field {field!r}: value {short(row[field])}; allowed: {allowed}"
-            )
-    for field in ("start", "end"):
+        if not np.isfinite(number):
+            raise ValueError(f"value {short(raw)} is not allowed; allowed: a finite number")
+        return number
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _date(cls, raw: object) -> str:
         try:
-            ok = FIRST_MONTH <= pd.Timestamp(row[field]).strftime("%Y-%m") <= LAST_MONTH
+            ok = FIRST_MONTH <= pd.Timestamp(raw).strftime("%Y-%m") <= LAST_MONTH
         except (TypeError, ValueError, OverflowError):
             ok = False
         if not ok:
-            raise AileadError(
-                f"{where}: field {field!r}: value {short(row[field])} is not allowed; allowed: "
-                f"a date YYYY-MM-DD from {FIRST_MONTH}-01 to {LAST_MONTH}-31"
+            raise ValueError(
+                f"value {short(raw)} is not allowed; allowed: a date YYYY-MM-DD from "
+                f"{FIRST_MONTH}-01 to {LAST_MONTH}-31"
             )
-    if pd.Timestamp(row["end"]) < pd.Timestamp(row["start"]):
-        raise AileadError(f"{where}: field 'end': value {short(row['end'])} is before start")
+        return str(raw)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ObservationRow:
+        spec = SERIES[self.series]
+        if self.scale != spec.scale:
+            raise ValueError(
+                f"field 'scale': value {short(self.scale)} is not allowed for {self.series}; "
+                f"allowed: {spec.scale}"
+            )
+        if self.sd <= 0:
+            raise ValueError(f"field 'sd': value {self.sd:g}; allowed: a positive number")
+        if spec.scale == "log10" and self.value <= 0:
+            raise ValueError(f"field 'value': value {self.value:g}; allowed: a positive number")
+        if pd.Timestamp(self.end) < pd.Timestamp(self.start):
+            raise ValueError(f"field 'end': value {short(self.end)} is before start")
+        return self
 
 
 def on_scale(values: np.ndarray, scale: str) -> np.ndarray:

@@ -250,12 +250,12 @@ def load_scenario(ref: str | Scenario | dict[str, Any]) -> Scenario:
     except AileadError as exc:
         raise AileadError(f"{label}: {exc}") from None
     except ValidationError as exc:
-        raise AileadError(f"{label}: {_plain(exc)}") from None
+        raise AileadError(f"{label}: {plain_errors(exc)}") from None
 
 
-def _plain(exc: ValidationError) -> str:
+def plain_errors(exc: ValidationError) -> str:
     """Pydantic errors as plain text naming the field, the value and what is allowed (the first
-    three, and how many more)."""
+    three, and how many more): the one message style of every input file and request."""
     parts = []
     for err in exc.errors():
         field = ".".join(field_name(x) for x in err["loc"]) or "scenario"
