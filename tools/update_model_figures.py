@@ -85,7 +85,7 @@ def growth_block(runs: dict) -> str:
     return "\n".join(lines)
 
 
-def loop_block() -> str:
+def loop_block(chart: bool = True) -> str:
     params = ailead.load_registry().sample(SAMPLES, SEED)
     rows, months, ooms = [], [], []
     for m in STRENGTHS:
@@ -101,7 +101,8 @@ def loop_block() -> str:
             f"| {m:g} | {months[-1]:.1f} | {ooms[-1]:.2f} | "
             f"{float(speed.sel(bloc='us')):.2f} / {float(speed.sel(bloc='cn')):.2f} |"
         )
-    _chart(months, ooms)
+    if chart:
+        _chart(months, ooms)
     head = [
         "| ai_rnd_speedup_max | lead p50 (months) | lead p50 (OOM) | speed-up p50, US / PRC |",
         "|---|---|---|---|",
@@ -203,16 +204,21 @@ def replace_block(text: str, name: str, body: str) -> str:
     return pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), text)
 
 
-def main() -> None:
+def blocks(chart: bool = True) -> dict[str, str]:
+    """Every generated block of the README, by marker name."""
     runs = {name: ailead.run(name, samples=SAMPLES, seed=SEED) for name in PRESETS}
+    return {
+        "verdict": verdict_block(runs),
+        "growth": growth_block(runs),
+        "loop": loop_block(chart),
+        "switches": switches_block(),
+        "counter": counter_moves_block(),
+    }
+
+
+def main() -> None:
     text = README.read_text(encoding="utf-8")
-    for name, body in (
-        ("verdict", verdict_block(runs)),
-        ("growth", growth_block(runs)),
-        ("loop", loop_block()),
-        ("switches", switches_block()),
-        ("counter", counter_moves_block()),
-    ):
+    for name, body in blocks().items():
         text = replace_block(text, name, body)
         print(f"{name}:\n{body}\n")
     README.write_text(text, encoding="utf-8")
