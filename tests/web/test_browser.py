@@ -32,15 +32,25 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
+def _tab(browser, width: int, height: int, touch: bool = False):
+    """A tab of that size that fails the test if the page raises a script error."""
+    context = browser.new_context(
+        viewport={"width": width, "height": height},
+        has_touch=touch,
+        is_mobile=touch,
+        accept_downloads=True,
+    )
     tab = context.new_page()
     errors = []
     tab.on("pageerror", lambda exc: errors.append(str(exc)))
     yield tab
     context.close()
     assert not errors, errors
+
+
+@pytest.fixture
+def page(browser):
+    yield from _tab(browser, 1440, 900)
 
 
 def open_page(page: Page, base: str, query: str) -> None:
@@ -140,19 +150,7 @@ def test_controls_are_labelled_and_the_page_fits_a_phone(page, server):
 @pytest.fixture(params=[(1440, 900, False), (390, 844, True)], ids=["desktop", "phone"])
 def sized(browser, request):
     """A tab at a laptop size, and one as a phone (touch) gives it."""
-    width, height, touch = request.param
-    context = browser.new_context(
-        viewport={"width": width, "height": height},
-        has_touch=touch,
-        is_mobile=touch,
-        accept_downloads=True,
-    )
-    tab = context.new_page()
-    errors = []
-    tab.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield tab
-    context.close()
-    assert not errors, errors
+    yield from _tab(browser, *request.param)
 
 
 def test_the_headline_leads_the_page_and_follows_every_move(sized, server):
