@@ -144,20 +144,15 @@ class Calibration:
         equal = np.full(len(self.result.prior_z), 1.0)
         rows = []
         for name in self.prior.names:
-            a = wq(prior[name], equal, [0.05, 0.5, 0.95])
-            b = wq(post[name], self.result.weights, [0.05, 0.5, 0.95])
-            width = a[2] - a[0]
+            bands = _bands(prior[name], equal, post[name], self.result.weights)
+            width = bands["prior_p95"] - bands["prior_p5"]
+            narrowed = 1.0 - (bands["post_p95"] - bands["post_p5"]) / width if width > 0 else 0.0
             rows.append(
                 dict(
                     parameter=name,
                     unit=load_registry().parameters[name].unit,
-                    prior_p5=a[0],
-                    prior_p50=a[1],
-                    prior_p95=a[2],
-                    post_p5=b[0],
-                    post_p50=b[1],
-                    post_p95=b[2],
-                    narrowing=1.0 - (b[2] - b[0]) / width if width > 0 else 0.0,
+                    **bands,
+                    narrowing=narrowed,
                 )
             )
         return pd.DataFrame(rows)
@@ -174,9 +169,8 @@ class Calibration:
         sigma = observation_sd(obs)
         rows = []
         for i, row in enumerate(obs.itertuples(index=False)):
-            a = wq(prior[i], equal, [0.05, 0.5, 0.95])
-            b = wq(post[i], self.result.weights, [0.05, 0.5, 0.95])
-            residual = on_scale(b[1], row.scale) - on_scale(row.value, row.scale)
+            bands = _bands(prior[i], equal, post[i], self.result.weights)
+            residual = on_scale(bands["post_p50"], row.scale) - on_scale(row.value, row.scale)
             rows.append(
                 dict(
                     series=row.series,
@@ -185,12 +179,7 @@ class Calibration:
                     observed=row.value,
                     unit=row.unit,
                     sigma=sigma[i],
-                    prior_p5=a[0],
-                    prior_p50=a[1],
-                    prior_p95=a[2],
-                    post_p5=b[0],
-                    post_p50=b[1],
-                    post_p95=b[2],
+                    **bands,
                     z=float(residual / sigma[i]),
                 )
             )
@@ -229,6 +218,15 @@ class Calibration:
         header = "# ailead calibrated parameter set (weighted posterior particles)\n"
         header += "".join(f"# {key}: {value}\n" for key, value in meta.items())
         return write_new_text(path, header + frame.to_csv(index=False, float_format="%.10g"))
+
+
+def _bands(prior, prior_weights, post, post_weights) -> dict[str, float]:
+    """The weighted 5/50/95% of prior and posterior values, as prior_p5 ... post_p95."""
+    out = {}
+    for label, values, weights in (("prior", prior, prior_weights), ("post", post, post_weights)):
+        q = wq(values, weights, [0.05, 0.5, 0.95])
+        out.update({f"{label}_p5": q[0], f"{label}_p50": q[1], f"{label}_p95": q[2]})
+    return out
 
 
 def _with_prior(prior: Prior, particles: pd.DataFrame) -> dict[str, np.ndarray]:
