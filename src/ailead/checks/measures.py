@@ -61,28 +61,26 @@ def change(variable: str, first: str, last: str) -> Measure:
     return measure
 
 
-def growth_per_year(variable: str, bloc: str, first: str, last: str) -> Measure:
-    """Yearly growth factor of a variable between two months, (x_last / x_first)^(1/years)."""
+def _per_year(variable: str, bloc: str, first: str, last: str, rate) -> Measure:
+    """A per-sample yearly rate, rate(x_first, x_last, years), of a bloc variable."""
     years = (_month(last) - _month(first)) / np.timedelta64(1, "D") / 365.25
 
     def measure(ds: xr.Dataset) -> np.ndarray:
         a = ds[variable].sel(bloc=bloc, time=_month(first)).values
         b = ds[variable].sel(bloc=bloc, time=_month(last)).values
-        return (b / a) ** (1.0 / years)
+        return rate(a, b, years)
 
     return measure
+
+
+def growth_per_year(variable: str, bloc: str, first: str, last: str) -> Measure:
+    """Yearly growth factor of a variable between two months, (x_last / x_first)^(1/years)."""
+    return _per_year(variable, bloc, first, last, lambda a, b, years: (b / a) ** (1.0 / years))
 
 
 def change_per_year(variable: str, bloc: str, first: str, last: str) -> Measure:
     """Yearly change of a variable between two months, (x_last - x_first) / years."""
-    years = (_month(last) - _month(first)) / np.timedelta64(1, "D") / 365.25
-
-    def measure(ds: xr.Dataset) -> np.ndarray:
-        a = ds[variable].sel(bloc=bloc, time=_month(first)).values
-        b = ds[variable].sel(bloc=bloc, time=_month(last)).values
-        return (b - a) / years
-
-    return measure
+    return _per_year(variable, bloc, first, last, lambda a, b, years: (b - a) / years)
 
 
 def share_of_total(variable: str, bloc: str, month: str) -> Measure:
