@@ -14,8 +14,8 @@ factors (revenue feedback, counter-moves) through `abroad`:
     free_h100e(t)     h_free(t)[H100e/chip], the best class below the no-licence threshold
     smuggling_share   sigma0   [0-1], share of unmet demand smuggled with no enforcement
     enforcement(t)    [0-1]    share of would-be smuggling stopped
-    exports(t)        E(t)     [H100e/month], `abroad` at the baseline (factors 1)
-    smuggled(t)       S(t)     [H100e/month], the same
+    exports(t)        E(t)     [H100e/month], `abroad` at the baseline (factors 1): what
+                               announces a fall of legal imports and sets retaliation's level
     stockpile(t)      [x]      import demand surge while a fall of legal imports is announced
     remote_rate(t)    [H100e per H100e of US stock] overseas capacity rented by PRC labs
     deterrence(t)     [0, 1]   distillation deterrence in force
@@ -37,7 +37,6 @@ class Inputs(NamedTuple):
     production_us: Array
     production_cn: Array
     exports: Array
-    smuggled: Array
     stockpile: Array
     remote_rate: Array
     deterrence: Array
@@ -133,8 +132,7 @@ def exogenous(p: dict, levers: dict, n_months: int) -> Inputs:
         month=month[:, 0],
         production_us=prod_us,
         production_cn=_production_cn(p, levers, month, years),
-        exports=prod_us * 0.0,
-        smuggled=prod_us * 0.0,
+        exports=prod_us * 0.0,  # replaced below by the baseline exports
         stockpile=xp.ones_like(prod_us),
         remote_rate=access.remote_access(
             1.0,
@@ -146,13 +144,12 @@ def exogenous(p: dict, levers: dict, n_months: int) -> Inputs:
         deterrence=levers["distillation_deterrence"],
         **channels,
     )
-    exports, smuggled = abroad(base, 1.0, 1.0)
+    exports, _ = abroad(base, 1.0, 1.0)
     announced = responses.announced_fall(
         exports, p["control_announcement_months"], p["cn_stockpile_trigger"]
     )
     return base._replace(
         exports=exports,
-        smuggled=smuggled,
         stockpile=responses.stockpile_factor(
             announced, p["cn_stockpile_surge"], p["prc_responses"]
         ),
