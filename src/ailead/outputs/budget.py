@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 
-from ailead.errors import AileadError
+from ailead.errors import AileadError, short
 
 BYTES_PER_SAMPLE_MONTH = 650
 NETCDF_BYTES_PER_SAMPLE_MONTH = 450
@@ -52,7 +52,7 @@ def sample_cap(environ: dict[str, str] | None = None) -> int:
     if raw is None:
         return MAX_SAMPLES
     if not raw.strip().isdigit() or int(raw) < 1:
-        raise AileadError(f"{CAP_ENV}: value {raw[:80]!r} is not allowed; allowed: an integer >= 1")
+        raise AileadError(f"{CAP_ENV}: value {short(raw)} is not allowed; allowed: an integer >= 1")
     return int(raw)
 
 
