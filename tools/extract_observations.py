@@ -162,16 +162,43 @@ def eci_models(data: Path) -> pd.DataFrame:
     return frame[frame["bloc"] != ""].sort_values("date")
 
 
-def frontier_rows(models: pd.DataFrame) -> list[dict]:
-    """Best ECI so far per bloc at each quarter end while the index covers the bloc."""
+def unscored_larger(models: pd.DataFrame, best: pd.Series, end: pd.Timestamp) -> pd.Series | None:
+    """The bloc's largest model released by `end` with no ECI score and more training compute
+    than `best` (the best scored model), or None."""
+    flop = pd.to_numeric(models["Training compute (FLOP)"], errors="coerce")
+    bigger = models[
+        (models["bloc"] == best["bloc"])
+        & (models["date"] <= end)
+        & models["ECI Score"].isna()
+        & (flop > pd.to_numeric(best["Training compute (FLOP)"], errors="coerce"))
+    ]
+    return None if bigger.empty else bigger.loc[flop[bigger.index].idxmax()]
+
+
+def frontier_rows(everything: pd.DataFrame) -> list[dict]:
+    """Best ECI so far per bloc at each quarter end while the index covers the bloc.
+
+    The index scores only some models. Where the bloc had released a model with more training
+    compute than its best scored one and no score, the best score is a lower bound on the bloc's
+    frontier (`bound` "lower"): the calibration then asks only that the model is not below it.
+    """
     rows = []
-    models = models.dropna(subset=["ECI Score"])
+    models = everything.dropna(subset=["ECI Score"])
     first = {"us": "2023-06-30", "cn": "2023-09-30"}  # one quarter after COVERED_FROM for the US
     for bloc in ("us", "cn"):
         own = models[models["bloc"] == bloc]
         for end in pd.date_range(first[bloc], "2025-09-30", freq="QE"):
             upto = own[own["date"] <= end]
             best = upto.loc[upto["ECI Score"].idxmax()]
+            larger = unscored_larger(everything, best, end)
+            bound = "" if larger is None else "lower"
+            why = (
+                ""
+                if larger is None
+                else f" Lower bound: {larger['Model version']} ({larger['date'].date()}, "
+                f"{float(larger['Training compute (FLOP)']):.2g} FLOP) used more training compute "
+                "and has no score."
+            )
             rows.append(
                 dict(
                     series="frontier_eci",
@@ -182,10 +209,11 @@ def frontier_rows(models: pd.DataFrame) -> list[dict]:
                     unit="ECI",
                     scale="linear",
                     sd=ECI_SD,
+                    bound=bound,
                     source="epoch-eci",
                     citation=ECI,
                     note=f"Best {bloc.upper()} model by {end.date()}: {best['Model version']} "
-                    f"({best['date'].date()}). sd: assumed score uncertainty.",
+                    f"({best['date'].date()}). sd: assumed score uncertainty.{why}",
                 )
             )
     return rows
@@ -409,7 +437,9 @@ def main(data: Path) -> pd.DataFrame:
     rows += report_rows()
     frame = pd.DataFrame(rows)
     frame["sd"] = frame["sd"].round(4)
-    columns = ["series", "bloc", "start", "end", "value", "unit", "scale", "sd", "p5", "p95"]
+    frame["bound"] = frame["bound"].fillna("")
+    columns = ["series", "bloc", "start", "end", "value", "unit", "scale", "sd", "bound", "p5"]
+    columns += ["p95"]
     frame = frame[columns + ["source", "citation", "note"]]
     return frame.sort_values(["series", "bloc", "end"], kind="stable")
 

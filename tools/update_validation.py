@@ -104,7 +104,8 @@ def calibration_section(cal) -> str:
             f"final ESS {res.ess:.0f} of {PARTICLES}; plain importance weighting of the prior "
             f"draws would have kept an ESS of {res.prior_ess:.1f}. Likelihood: Gaussian in log10 "
             "for quantities and linear for ECI points and months, with sd^2 = observation sd^2 "
-            "+ series discrepancy^2 (`src/ailead/data/observations/README.md`). The other "
+            "+ series discrepancy^2, and log Phi((model - value) / sd) for rows that only bound "
+            "the truth (`src/ailead/data/observations/README.md`). The other "
             "uncertain parameters keep their prior.",
             grid(params),
             "Fit of every observation (z: posterior median minus observation, in combined sds):",

@@ -231,3 +231,17 @@ def test_the_shipped_posterior_matches_the_current_model_registry_and_record():
 def test_calibrate_refuses_too_few_samples():
     with pytest.raises(AileadError, match="samples: value 10"):
         calibrate(samples=10)
+
+
+def test_a_bound_costs_nothing_from_its_side_and_a_gaussian_tail_from_the_other():
+    m = np.array([[-3.0, -1.0, 0.0, 1.0, 3.0, 30.0]])
+    lower = gaussian_log_likelihood(m, np.array([0.0]), np.ones(1), np.array([1]))
+    upper = gaussian_log_likelihood(m, np.array([0.0]), np.ones(1), np.array([-1]))
+    assert np.all(np.diff(lower) > 0) and np.all(np.diff(upper) < 0)  # monotone, never flat
+    assert lower[-1] == pytest.approx(0.0, abs=1e-12) and upper[0] > -0.01
+    assert lower[2] == pytest.approx(np.log(0.5))  # at the bound: half the mass on each side
+    mirrored = gaussian_log_likelihood(-m, np.array([0.0]), np.ones(1), np.array([-1]))
+    np.testing.assert_allclose(lower, mirrored)
+    # Far on the wrong side the bound is as costly as a measurement, up to log z terms.
+    point = gaussian_log_likelihood(m, np.array([0.0]), np.ones(1))
+    assert lower[0] < point[0] < lower[0] + 3.0

@@ -84,6 +84,7 @@ def _write(tmp_path: Path, **change) -> Path:
         ({"value": "9" * 400}, "field 'value': value <an integer of 400 digits>"),
         ({"value": "nan"}, "field 'value'"),
         ({"sd": "inf"}, "field 'sd'"),
+        ({"bound": "sideways"}, "field 'bound': value 'sideways' is not allowed; allowed: lower"),
     ],
 )
 def test_a_bad_row_gets_one_plain_message_naming_row_and_field(tmp_path, change, named):
@@ -166,3 +167,15 @@ def test_total_sd_adds_the_series_discrepancy_in_quadrature():
     row = OBS[OBS["series"] == "frontier_eci"].head(1)
     assert total_sd(row)[0] == pytest.approx(np.hypot(row["sd"].iloc[0], 3.0))
     assert on_scale(np.array([100.0]), "log10")[0] == pytest.approx(2.0)
+
+
+def test_a_best_score_is_a_lower_bound_exactly_where_a_larger_model_has_no_score():
+    # Rows are bounds by a rule on the index, not by choice: the note names the unscored model.
+    eci = OBS[OBS["series"] == "frontier_eci"]
+    bounded = eci[eci["bound"] == "lower"]
+    assert len(bounded) and bounded["note"].str.contains("used more training compute").all()
+    assert not eci.loc[eci["bound"] == "", "note"].str.contains("Lower bound").any()
+    # Qwen-14B was the best scored PRC model of 2023, but DeepSeek-LLM-67B (Nov 2023) is not scored.
+    at = eci[(eci["bloc"] == "cn") & (eci["end"] == "2023-12-31")].iloc[0]
+    assert at["bound"] == "lower" and "deepseek-llm-67b" in at["note"]
+    assert set(OBS["bound"]) <= {"", "lower", "upper"}

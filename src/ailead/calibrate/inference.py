@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from ailead._version import __version__
-from ailead.calibrate.observations import load_observations, model_values, on_scale
+from ailead.calibrate.observations import bound_signs, load_observations, model_values, on_scale
 from ailead.calibrate.observations import total_sd as observation_sd
 from ailead.calibrate.smc import SMCResult, gaussian_log_likelihood, smc
 from ailead.errors import AileadError, short
@@ -177,6 +177,7 @@ class Calibration:
                     bloc=row.bloc,
                     end=row.end.strftime("%Y-%m-%d"),
                     observed=row.value,
+                    bound=getattr(row, "bound", ""),
                     unit=row.unit,
                     sigma=sigma[i],
                     **bands,
@@ -284,7 +285,7 @@ def model_log_likelihood(
     log_scale = (obs["scale"].to_numpy() == "log10")[:, None]
     on = np.where(log_scale, on_scale(predicted, "log10"), predicted)
     observed = np.array([on_scale(v, s) for v, s in zip(obs["value"], obs["scale"], strict=True)])
-    return gaussian_log_likelihood(on, observed, observation_sd(obs))
+    return gaussian_log_likelihood(on, observed, observation_sd(obs), bound_signs(obs))
 
 
 def calibrate(

@@ -4,6 +4,9 @@
 observations.csv``; sources and licences in the README beside it). Each row is one observation:
 a series, a bloc, a period (`start` to `end`), a value with its unit, and its uncertainty as a
 standard deviation on the series' scale (log10 for quantities, linear for ECI points and months).
+An optional `bound` column marks a row that bounds the truth rather than measuring it: "lower"
+(the true value is at least `value`, e.g. the best *scored* model when a larger model has no
+score) or "upper"; empty for an ordinary measurement.
 
 `model_values(ds, obs)` reads the matching model output for every observation and sample:
 
@@ -39,6 +42,7 @@ from ailead.inputs.scenario import FIRST_MONTH, LAST_MONTH, plain_errors
 
 COLUMNS = ("series", "bloc", "start", "end", "value", "unit", "scale", "sd", "source", "citation")
 SCALES = ("log10", "linear")
+BOUNDS = {"": 0, "lower": 1, "upper": -1}  # the sign the likelihood gives each kind of row
 
 
 @dataclass(frozen=True)
@@ -182,7 +186,9 @@ def load_observations(path: str | Path | None = None) -> pd.DataFrame:
             f"observations file {where}: missing columns {', '.join(missing)}; "
             f"required: {', '.join(COLUMNS)}"
         )
-    for i, row in enumerate(frame[list(COLUMNS)].to_dict(orient="records")):
+    if "bound" not in frame.columns:
+        frame["bound"] = ""
+    for i, row in enumerate(frame[[*COLUMNS, "bound"]].to_dict(orient="records")):
         try:
             ObservationRow.model_validate(row)
         except ValidationError as exc:
@@ -209,6 +215,14 @@ class ObservationRow(BaseModel):
     value: float
     sd: float
     scale: str
+    bound: str = ""
+
+    @field_validator("bound", mode="before")
+    @classmethod
+    def _bound(cls, raw: object) -> str:
+        if raw not in BOUNDS:
+            raise ValueError(f"value {short(raw)} is not allowed; allowed: lower, upper or empty")
+        return str(raw)
 
     @field_validator("series", mode="before")
     @classmethod
@@ -272,6 +286,12 @@ def on_scale(values: np.ndarray, scale: str) -> np.ndarray:
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.log10(values)
     return np.asarray(values, dtype=float)
+
+
+def bound_signs(obs: pd.DataFrame) -> np.ndarray:
+    """+1 for a lower bound, -1 for an upper bound, 0 for a measurement; (obs,)."""
+    column = obs["bound"] if "bound" in obs.columns else pd.Series("", index=obs.index)
+    return column.fillna("").map(BOUNDS).to_numpy(int)
 
 
 def total_sd(obs: pd.DataFrame) -> np.ndarray:

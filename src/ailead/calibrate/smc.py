@@ -5,7 +5,10 @@ from the prior and adds resampling and Metropolis moves only where the likelihoo
 informative for plain weighting. The prior is N(0, I) in a space z; callers map z to their
 parameters (`ailead.calibrate.inference` does so with each parameter's inverse CDF).
 
-Gaussian likelihood: log L = sum_i -1/2 ((m_i - y_i) / sigma_i)^2.
+Gaussian likelihood: log L = sum_i -1/2 ((m_i - y_i) / sigma_i)^2 over measurements, and
+log Phi(b_i (m_i - y_i) / sigma_i) over rows that only bound the truth (b_i = +1 for a lower bound
+y_i <= truth, -1 for an upper bound): a censored observation, no penalty once the model is well
+on the right side.
 
 Algorithm. Draw n prior points (scrambled Sobol, as `Registry.sample`). Raise the likelihood's
 power beta from 0 to 1 in steps chosen so that the effective sample size of each step's
@@ -23,19 +26,25 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 from scipy.stats import qmc
 
 LogLikelihood = Callable[[np.ndarray], np.ndarray]
 
 
-def gaussian_log_likelihood(predicted: np.ndarray, observed: np.ndarray, sd: np.ndarray):
-    """sum_i -1/2 ((m_i - y_i) / sigma_i)^2 over rows i; (obs, samples) -> (samples,).
+def gaussian_log_likelihood(
+    predicted: np.ndarray, observed: np.ndarray, sd: np.ndarray, bound: np.ndarray | None = None
+):
+    """sum_i of -1/2 z_i^2 (measurements, bound 0) or log Phi(b_i z_i) (bounds, b_i = +1 lower,
+    -1 upper), z_i = (m_i - y_i) / sigma_i; (obs, samples) -> (samples,).
 
     A non-finite model value (e.g. the log of zero) makes the sample impossible (-inf).
     """
     z = (predicted - observed[:, None]) / sd[:, None]
-    out = -0.5 * np.sum(z**2, axis=0)
+    b = np.zeros(len(observed)) if bound is None else np.asarray(bound, float)
+    with np.errstate(invalid="ignore"):  # 0 x inf on measurement rows, discarded by `where`
+        terms = np.where(b[:, None] == 0, -0.5 * z**2, special.log_ndtr(b[:, None] * z))
+    out = np.sum(terms, axis=0)
     return np.where(np.isfinite(out), out, -np.inf)
 
 

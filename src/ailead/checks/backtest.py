@@ -14,6 +14,9 @@ observation y_i over the held-out observations i of the series:
     bias = mean(m_i - y_i),    RMSE = sqrt(mean((m_i - y_i)^2)),
     coverage = share of y_i inside the model's 5-95% predictive range,
 
+where a row that only bounds the truth (`bound` lower/upper) counts an error only from its wrong
+side (a lower bound: min(0, m_i - y_i)) and is covered unless the whole range is on that side;
+
 once from the 2023 prior alone and once after calibrating on 2023.
 """
 
@@ -27,7 +30,13 @@ import pandas as pd
 
 from ailead.calibrate.eci_scale import eci_models, fit_eci_scale
 from ailead.calibrate.inference import Calibration, Prior, calibrate, registry_prior
-from ailead.calibrate.observations import SERIES, load_observations, model_values, on_scale
+from ailead.calibrate.observations import (
+    SERIES,
+    bound_signs,
+    load_observations,
+    model_values,
+    on_scale,
+)
 from ailead.errors import AileadError
 from ailead.files import check_new_file, write_new
 from ailead.inputs.posterior import weighted_quantiles
@@ -172,11 +181,17 @@ def predictions(obs: pd.DataFrame, values: np.ndarray, weights: np.ndarray) -> p
     q = _quantiles(values, weights)
     frame = obs[["series", "bloc", "end", "value", "unit", "scale"]].copy()
     frame["p5"], frame["p50"], frame["p95"] = q[:, 0], q[:, 1], q[:, 2]
-    frame["error"] = [
-        float(on_scale(m, s) - on_scale(y, s))
-        for m, y, s in zip(frame["p50"], frame["value"], frame["scale"], strict=True)
-    ]
-    frame["covered"] = (frame["value"] >= frame["p5"]) & (frame["value"] <= frame["p95"])
+    error = np.array(
+        [
+            float(on_scale(m, s) - on_scale(y, s))
+            for m, y, s in zip(frame["p50"], frame["value"], frame["scale"], strict=True)
+        ]
+    )
+    sign = bound_signs(obs)  # a bound is missed only from its wrong side
+    frame["error"] = np.where(sign == 0, error, np.minimum(sign * error, 0.0) * sign)
+    frame["covered"] = ((sign > 0) | (frame["value"] >= frame["p5"])) & (
+        (sign < 0) | (frame["value"] <= frame["p95"])
+    )
     return frame
 
 
