@@ -85,46 +85,70 @@ def growth_block(runs: dict) -> str:
     return "\n".join(lines)
 
 
+# The follower's catch-up channels that grow with the gap the loop opens: spillover of the
+# leader's algorithms, and distillation from its models (what deterrence leaves of it).
+WITHOUT = {
+    "no spillover": {"algorithmic_spillover": 0.0},
+    "no spillover or distillation": {"algorithmic_spillover": 0.0, "distillation_gap_closure": 0.0},
+}
+
+
+def _loop_run(params: dict, m: float, changes: dict) -> object:
+    n = len(params["ai_rnd_speedup_max"])
+    changes = {"ai_rnd_speedup_max": m, **changes}
+    fixed = {name: np.full(n, value) for name, value in changes.items()}
+    return run_parameters(
+        "us-lead", {**params, **fixed}, variables=["lead_months", "lead_ooms", "ai_rnd_speedup"]
+    ).sel(time=TARGET)
+
+
 def loop_block(chart: bool = True) -> str:
     params = ailead.load_registry().sample(SAMPLES, SEED)
     rows, months, ooms = [], [], []
+    without: dict[str, list[float]] = {label: [] for label in WITHOUT}
     for m in STRENGTHS:
-        ds = run_parameters(
-            "us-lead",
-            {**params, "ai_rnd_speedup_max": np.full(SAMPLES, m)},
-            variables=["lead_months", "lead_ooms", "ai_rnd_speedup"],
-        ).sel(time=TARGET)
+        ds = _loop_run(params, m, {})
         months.append(float(np.median(ds["lead_months"])))
         ooms.append(float(np.median(ds["lead_ooms"])))
+        for label, changes in WITHOUT.items():
+            without[label].append(float(np.median(_loop_run(params, m, changes)["lead_months"])))
         speed = ds["ai_rnd_speedup"].median("sample")
         rows.append(
             f"| {m:g} | {months[-1]:.1f} | {ooms[-1]:.2f} | "
-            f"{float(speed.sel(bloc='us')):.2f} / {float(speed.sel(bloc='cn')):.2f} |"
+            f"{float(speed.sel(bloc='us')):.2f} / {float(speed.sel(bloc='cn')):.2f} | "
+            + " | ".join(f"{without[label][-1]:.1f}" for label in WITHOUT)
+            + " |"
         )
     if chart:
-        _chart(months, ooms)
+        _chart(months, ooms, without)
     head = [
-        "| ai_rnd_speedup_max | lead p50 (months) | lead p50 (OOM) | speed-up p50, US / PRC |",
-        "|---|---|---|---|",
+        "| ai_rnd_speedup_max | lead p50 (months) | lead p50 (OOM) | speed-up p50, US / PRC | "
+        + " | ".join(f"months, {label}" for label in WITHOUT)
+        + " |",
+        "|---|---|---|---|" + "---|" * len(WITHOUT),
     ]
     return "\n".join(head + rows)
 
 
-def _chart(months: list[float], ooms: list[float]) -> None:
+def _chart(months: list[float], ooms: list[float], without: dict[str, list[float]]) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, left = plt.subplots(figsize=(7, 3.6), dpi=110)
+    fig, left = plt.subplots(figsize=(7, 3.8), dpi=110)
     fig.patch.set_facecolor("white")
     left.plot(STRENGTHS, months, "o-", color="#1f4e79", label="lead in months")
+    for (label, values), style in zip(without.items(), (":", "-."), strict=True):
+        left.plot(STRENGTHS, values, style, color="#5b8db8", label=f"months, {label}")
     left.set_xscale("log")
     left.set_xlabel("strength of the AI-R&D loop (ai_rnd_speedup_max, x)")
     left.set_ylabel("months", color="#1f4e79")
     right = left.twinx()
     right.plot(STRENGTHS, ooms, "s--", color="#b03a2e", label="lead in OOM")
     right.set_ylabel("orders of magnitude", color="#b03a2e")
+    handles = left.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
+    left.legend(handles=handles, fontsize=7, loc="upper center")
     left.set_title(
         f"us-lead, 2028-12: median US lead as the loop strengthens ({SAMPLES:,} samples)\n"
         f"ailead {ailead.__version__}; under these assumptions, not a forecast",
