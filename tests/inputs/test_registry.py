@@ -98,3 +98,15 @@ def test_z95_is_the_normal_95th_percentile():
     from scipy import stats
 
     assert stats.norm.ppf(0.95) == Z95
+
+
+def test_a_chunk_of_draws_equals_the_same_draws_of_the_whole_run():
+    # Streamed runs and sweeps draw samples start..stop-1 without drawing those before.
+    whole = REGISTRY.sample(1000, 3)
+    for start, n in ((700, 300), (1, 2), (999, 1)):
+        chunk = REGISTRY.sample(n, 3, start=start)
+        for name, values in whole.items():
+            np.testing.assert_allclose(chunk[name], values[start : start + n], rtol=1e-14)
+    assert not np.array_equal(
+        REGISTRY.sample(2, 3, start=10)["algorithmic_progress"], whole["algorithmic_progress"][:2]
+    )

@@ -370,26 +370,27 @@ class Registry(BaseModel):
         return f"{text}. {p.source.note}".strip() if p.source.note else text
 
     def sample(
-        self, n: int, seed: int, overrides: dict[str, float] | None = None
+        self, n: int, seed: int, overrides: dict[str, float] | None = None, start: int = 0
     ) -> dict[str, np.ndarray]:
-        """Parameter arrays of length n.
+        """Parameter arrays of length n: draws start..start+n-1 of the run's sequence.
 
-        n == 1 gives the registry defaults. n >= 2 draws every uncertain parameter from its
-        distribution with a scrambled Sobol sequence seeded by ``seed``; the first k draws of a
-        run of n equal a run of k. Parameters named in ``correlations`` are coupled by a
-        Gaussian copula (their marginals are unchanged). Overridden parameters take their given
-        value in every sample.
+        n == 1 (start 0) gives the registry defaults. Otherwise every uncertain parameter is drawn
+        from its distribution with a scrambled Sobol sequence seeded by ``seed``: the first k
+        draws of a run of n equal a run of k, and a chunk (``start`` > 0) skips the draws before
+        it without making them. Parameters named in ``correlations`` are coupled by a Gaussian
+        copula (marginals unchanged). Overridden parameters take their value in every sample.
         """
         overrides = overrides or {}
         values = {name: np.full(n, p.default) for name, p in self.parameters.items()}
-        if n >= 2:
+        if n >= 2 or start > 0:
             from scipy import stats
             from scipy.stats import qmc
 
             names = self.uncertain
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)  # balance warning for n != 2^m
-                u = qmc.Sobol(d=len(names), scramble=True, seed=seed).random(n)
+                sobol = qmc.Sobol(d=len(names), scramble=True, seed=seed)
+                u = (sobol.fast_forward(start) if start else sobol).random(n)
             u = np.clip(u, 1e-12, 1 - 1e-12)
             coupled = set(self.normal_correlation()[0])
             free = [j for j, name in enumerate(names) if name not in coupled]
