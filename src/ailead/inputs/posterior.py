@@ -60,14 +60,15 @@ def read_posterior(path: str | Path | None = None) -> tuple[dict[str, str], pd.D
     return meta, frame
 
 
-def posterior_sample(n: int, seed: int = 0, path: str | Path | None = None):
-    """n parameter sets drawn from the calibrated posterior (the shipped file by default).
+def posterior_sample(n: int, seed: int = 0, path: str | Path | None = None, start: int = 0):
+    """n parameter sets drawn from the calibrated posterior (the shipped file by default): draws
+    start..start+n-1 of the run's sequence.
 
     Particles are drawn independently with probability proportional to their weights (inverse
     CDF of seeded uniforms, so the first k of n draws equal a draw of k, as in
     `Registry.sample`); parameters the file does not hold take the registry's draws
-    (`Registry.sample(n, seed)`), so new or uninformed parameters keep their prior. Returns one
-    array of length n per registry parameter, like `Registry.sample`.
+    (`Registry.sample(n, seed, start=start)`), so new or uninformed parameters keep their prior.
+    Returns one array of length n per registry parameter, like `Registry.sample`.
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise AileadError(f"samples: value {short(n)} is not allowed; allowed: an integer >= 1")
@@ -81,20 +82,20 @@ def posterior_sample(n: int, seed: int = 0, path: str | Path | None = None):
             "not in the registry; recalibrate with `ailead calibrate`"
         )
     cdf = np.cumsum(frame["weight"].to_numpy(float))
-    idx = np.searchsorted(cdf / cdf[-1], np.random.default_rng(seed).random(n), side="right")
-    idx = np.minimum(idx, len(cdf) - 1)
-    out = registry.sample(n, seed)
+    uniforms = np.random.default_rng(seed).random(start + n)[start:]
+    idx = np.minimum(np.searchsorted(cdf / cdf[-1], uniforms, side="right"), len(cdf) - 1)
+    out = registry.sample(n, seed, start=start)
     for name in names:
         out[name] = frame[name].to_numpy(float)[idx]
     return out
 
 
-def posterior_parameters(n: int, seed: int = 0, path: str | Path | None = None):
+def posterior_parameters(n: int, seed: int = 0, path: str | Path | None = None, start: int = 0):
     """What `calibration: posterior` runs on: n = 1 gives each calibrated parameter's weighted
     posterior median (the others at their registry defaults, as a one-sample run is);
-    n >= 2 gives `posterior_sample(n, seed)`."""
-    if n != 1:
-        return posterior_sample(n, seed, path)
+    n >= 2, or a chunk (start > 0), gives `posterior_sample(n, seed, path, start)`."""
+    if n != 1 or start:
+        return posterior_sample(n, seed, path, start)
     _, frame = read_posterior(path)
     out = load_registry().sample(1, seed)
     weights = frame["weight"].to_numpy(float)
