@@ -56,7 +56,7 @@ class Sketch:
             finite = np.where(np.isfinite(first), first, np.nan)
             positive = np.nanmin(finite, axis=(0, 1)) > 0
             span = np.nanmax(finite, axis=(0, 1)) / np.where(positive, np.nanmin(finite, (0, 1)), 1)
-        self.log = positive & (span > 100.0)  # (series,)
+        self.log = np.asarray(positive & (span > 100.0))  # (series,)
         low, high = np.nanmin(self._scale(finite), axis=0), np.nanmax(self._scale(finite), axis=0)
         low, high = np.nan_to_num(low), np.nan_to_num(high)
         pad = np.maximum(0.5 * (high - low), 1e-12 * np.maximum(np.abs(low), 1.0))
@@ -65,8 +65,12 @@ class Sketch:
         self.counts = np.zeros((*low.shape, bins), dtype=np.int64)
 
     def _scale(self, values: np.ndarray) -> np.ndarray:
+        if not self.log.any():
+            return values
+        out = np.array(values, dtype=float)
         with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(self.log, np.log10(np.where(self.log, values, 1.0)), values)
+            out[..., self.log] = np.log10(out[..., self.log])
+        return out
 
     def add(self, values: np.ndarray) -> None:
         """Count a chunk's values, (samples, months, series)."""
