@@ -17,6 +17,7 @@ from ailead.checks.measures import (
     growth_per_year,
     lowest,
     overtaken,
+    prc_inflow_share,
     share_of_total,
     year_reached,
 )
@@ -87,6 +88,25 @@ def test_domestic_share_of_nvidia_is_yearly_tpp_over_nvidia_tpp():
     # 2026: 12 TPP against 120 H100e at 2 (or 4) TPP each; 2027: three times as much
     np.testing.assert_allclose(domestic_share_of_nvidia(2026)(RUN), [0.05, 0.025])
     np.testing.assert_allclose(domestic_share_of_nvidia(2027)(RUN), [0.15, 0.075])
+
+
+def test_prc_inflow_share_is_a_channel_over_the_prc_s_three_inflows_in_one_year():
+    # PRC production 1 H100e a month in 2026 (0 in 2025); exports 2 a month throughout;
+    # smuggling t months since 2025-01 (sample 1: twice that)
+    smuggled = np.stack([MONTHS, 2 * MONTHS])
+    run = RUN.assign(
+        production_h100e=RUN["production_tpp"],
+        exports_h100e=(("sample", "time"), np.full((2, len(TIME)), 2.0)),
+        smuggled_h100e=(("sample", "time"), smuggled),
+    )
+    s25, s26 = MONTHS[:12].sum(), MONTHS[12:24].sum()  # 66 and 210
+    np.testing.assert_allclose(
+        prc_inflow_share("smuggled_h100e", 2025)(run), [s25 / (24 + s25), 2 * s25 / (24 + 2 * s25)]
+    )
+    np.testing.assert_allclose(
+        prc_inflow_share("exports_h100e", 2026)(run),
+        [24 / (12 + 24 + s26), 24 / (12 + 24 + 2 * s26)],
+    )
 
 
 def test_year_reached_is_when_the_prc_matches_a_us_capability():

@@ -3,6 +3,7 @@ demand, SME controls on wafer and HBM capacity, and the flows that carry them in
 
 import numpy as np
 import pytest
+from draws import UNCERTAIN, spread
 
 from ailead.inputs.registry import load_registry
 from ailead.model import access, compute
@@ -138,3 +139,72 @@ def test_case_by_case_licences_start_in_january_2026_in_every_preset(preset):
     sc, _p, levers, _n = inputs(preset)
     licensed = levers["export_licensed_chips"]
     assert (licensed[: sc.month("2026-01")] == 0.0).all()
+
+
+PRESETS = ("status-quo", "us-lead", "catch-up")
+
+
+def spread_inputs(preset, n=64):
+    """The preset's exogenous inputs for parameters spread over the registry's bounds (corners
+    first), and random demand factors and stockpiling surges of the step's kind."""
+    u = np.concatenate([np.zeros((1, len(UNCERTAIN))), np.ones((1, len(UNCERTAIN)))])
+    u = np.concatenate([u, np.random.default_rng(3).random((n - 2, len(UNCERTAIN)))])
+    _sc, p, levers, months = simulation_inputs(preset, spread(u))
+    factor = rng.uniform(0.3, 3.0, (months, n))
+    surge = rng.uniform(1.0, 2.0, (months, n))
+    return p, exogenous(p, levers, months), factor, surge
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_smuggling_stays_within_its_bound_across_the_registry_bounds(preset):
+    p, x, factor, surge = spread_inputs(preset)
+    with np.errstate(all="raise"):
+        e, s = abroad(x, factor, surge)
+    wanted = x.demand * factor * x.frontier_h100e  # what the PRC would buy with no controls
+    bound = p["smuggling_share_unenforced"] * (1.0 - x.enforcement) * wanted
+    assert np.isfinite(s).all() and (s >= 0).all()
+    assert (s <= bound * (1 + 1e-12)).all()  # sigma0 (1 - enforcement) N h_f
+    # legal and smuggled imports together never exceed the uncontrolled demand (x the surge)
+    assert (e + s <= wanted * surge * (1 + 1e-12)).all()
+    # smuggling fills only what legal exports leave: with no surge, E + S <= N h_f
+    e1, s1 = abroad(x, factor, 1.0)
+    assert (e1 + s1 <= wanted * (1 + 1e-12)).all()
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_smuggling_falls_month_by_month_as_enforcement_rises_on_every_preset(preset):
+    _sc, p, levers, n = inputs(preset)
+    enforcement = levers["smuggling_enforcement"]
+    levels = (0.0 * enforcement, enforcement, (1.0 + enforcement) / 2, 1.0 + 0.0 * enforcement)
+    paths = [
+        abroad(exogenous(p, {**levers, "smuggling_enforcement": level}, n), 1.0, 1.0)[1]
+        for level in levels
+    ]
+    for weaker, stronger in zip(paths, paths[1:], strict=False):
+        assert (stronger <= weaker).all()
+    assert (paths[0] > 0).all() and (paths[-1] == 0).all()
+
+
+def test_smuggling_falls_with_each_preset_s_legal_supply():
+    # the compute switch alone: more legal exports, less smuggling, month by month
+    runs = {}
+    for level in ("strong", "status-quo", "off"):
+        sc = {"name": "t", "extends": "status-quo", "switches": {"compute": level}}
+        _sc, p, levers, n = inputs(sc)
+        runs[level] = abroad(exogenous(p, levers, n), 1.0, 1.0)
+    (e_strong, s_strong), (e_sq, s_sq), (e_off, s_off) = runs.values()
+    assert (e_strong <= e_sq).all() and (e_sq <= e_off).all()
+    assert (s_strong >= s_sq).all() and (s_sq >= s_off).all()
+    assert s_off[-1, 0] < s_strong[-1, 0]
+
+
+def test_the_smuggling_bound_grows_as_demand_in_chips_times_the_newest_class():
+    # with enforcement constant (status-quo), sigma0 (1 - e) N h_f grows g_N x g_perf a year
+    _sc, p, levers, n = inputs("status-quo")
+    x = exogenous(p, levers, n)
+    bound = x.smuggling_share * (1.0 - x.enforcement) * x.demand * x.frontier_h100e
+    growth = bound[12:] / bound[:-12]
+    expected = p["cn_import_demand_growth"] * p["us_chip_perf_growth"]
+    np.testing.assert_allclose(growth, np.broadcast_to(expected, growth.shape), rtol=1e-9)
+    s = abroad(x, 1.0, 1.0)[1]
+    assert (s <= bound * (1 + 1e-12)).all()

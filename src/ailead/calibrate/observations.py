@@ -103,7 +103,8 @@ SERIES = {
         "flow",
         "smuggled_h100e",
         0.2,
-        "smuggling as a fixed share of US-bloc output",
+        "smuggling as a fixed share of unmet demand valued at the newest class; the counts are "
+        "of chips of mixed classes",
     ),
     "cn_domestic_accelerators": Series(
         "PRC domestic AI accelerators produced (Huawei Ascend and others)",

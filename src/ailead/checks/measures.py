@@ -43,6 +43,19 @@ def domestic_share_of_nvidia(year: int) -> Measure:
     return measure
 
 
+def prc_inflow_share(channel: str, year: int) -> Measure:
+    """A channel's share of the PRC's compute inflow over a calendar year, per sample:
+    sum(channel) / sum(domestic production + legal exports + smuggling), all H100e/month."""
+
+    def measure(ds: xr.Dataset) -> np.ndarray:
+        in_year = (ds["time"].dt.year == year).values
+        flows = ds["production_h100e"].sel(bloc="cn") + ds["exports_h100e"] + ds["smuggled_h100e"]
+        total = flows.values[:, in_year].sum(axis=1)
+        return ds[channel].values[:, in_year].sum(axis=1) / total
+
+    return measure
+
+
 def lowest(variable: str, first: str, last: str) -> Measure:
     """Smallest value of a variable without a bloc dimension over a span of months."""
 

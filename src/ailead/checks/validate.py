@@ -32,6 +32,7 @@ from ailead.checks.measures import (
     growth_per_year,
     lowest,
     overtaken,
+    prc_inflow_share,
     share_of_total,
     year_reached,
 )
@@ -282,6 +283,22 @@ CHECKS = (
         if_fails="ailead's PRC stock counts smuggled chips (CNAS, Epoch: a few hundred thousand "
         "H100e) and domestic Ascend chips besides the NVIDIA chips Chinese companies own in "
         "Epoch's owner data (about 0.4M H100e by Q3 2025); ailead follows the wider count.",
+    ),
+    Check(
+        "Smuggled chips are about a third of China's AI compute through 2025 (Epoch); 1-40%, "
+        "median 10%, of its training compute in 2024 (CNAS)",
+        "Epoch AI, chip-smuggling report, 2026 (secondary); CNAS (Grunewald and Fist), 2025",
+        "status-quo",
+        "smuggled share of the PRC's compute inflow (domestic + exports + smuggled), 2025",
+        0.10,
+        0.40,
+        prc_inflow_share("smuggled_h100e", 2025),
+        "share",
+        "published",
+        if_fails="The sources count shares of a stock (Epoch) or of training compute (CNAS); "
+        "ailead's share of the year's inflow is higher than a stock share would be when "
+        "smuggling grows faster than the other channels. ailead's smuggling follows Epoch's "
+        "median volume for 2025 (`smuggling_share_unenforced`).",
     ),
 )
 

@@ -8,7 +8,7 @@ factors (revenue feedback, counter-moves) through `abroad`:
     production_us(t)  P_us(t)  [H100e/month], Epoch's 2025 shipments grown at a decaying rate
     production_cn(t)  P_cn(t)  [H100e/month], min(wafers x yield, HBM / stacks) x chip performance
     demand(t)         N(t)     [chips/month], PRC buyers' demand for imported accelerators
-    frontier_h100e(t) h_f(t)   [H100e/chip], the newest US chip
+    frontier_h100e(t) h_f(t)   [H100e/chip], the newest US chip, the class smugglers move
     licensed(t)       L(t)     [chips/month], volume licensed case by case above the threshold
     licensed_h100e(t) h_lic(t) [H100e/chip], the best class the licensing rule allows
     free_h100e(t)     h_free(t)[H100e/chip], the best class below the no-licence threshold
@@ -20,6 +20,14 @@ factors (revenue feedback, counter-moves) through `abroad`:
     remote_rate(t)    [H100e per H100e of US stock] overseas capacity rented by PRC labs
     deterrence(t)     [0, 1]   distillation deterrence in force
     month             [months since the anchor]
+
+Legal exports and smuggling follow from these through `abroad` (model/compute.py, access.py):
+
+    E = n_lic h_lic + (N - n_lic) h_free,  n_lic = min(N, L)   [H100e/month]
+    S = sigma0 (1 - enforcement) max(0, N h_f - E)             [H100e/month], 0 <= S <= N h_f
+
+so smuggling grows with demand in chips times the newest class's performance, falls with
+enforcement and with legal supply, and does not scale with US output.
 """
 
 from __future__ import annotations
@@ -60,7 +68,9 @@ def abroad(x: Inputs, demand_factor, surge) -> tuple[Array, Array]:
 
         N = N_base x demand_factor
         E = legal_exports(N x surge, L, h_lic, h_free, h_f)       (<= N surge h_f, n_lic <= L)
-        S = sigma0 (1 - enforcement) x max(0, N h_f - E)
+        S = sigma0 (1 - enforcement) x max(0, N h_f - E)          (0 <= S <= N h_f)
+
+    N [chips/month], h [H100e/chip], L [chips/month], sigma0 and enforcement [0-1].
 
     Works on one month (samples,) or on all months at once (months, samples).
     """
