@@ -40,8 +40,8 @@ from ailead.sim.frontier import (
 from ailead.sim.state import LEADER_MONTHS, TRIGGERS, Constants, Monthly, State
 
 MARKET_KEYS = ("developed", "global_south")
-# The market levers as they stand today (the registry's defaults): the starting shares were
-# observed under them, so the constants abroad are set at these values and a scenario's other
+# The market levers as they stand today (the registry's defaults): buyers' choice at the start
+# was observed under them, so the constants abroad are set at these values and a scenario's other
 # values move the shares from the first month.
 TODAY_LEVERS = ("us_export_promotion", "cn_export_promotion")
 TODAY_OPEN = ("us_open_weight_share", "cn_open_weight_share")
@@ -226,7 +226,8 @@ def init(p: dict, x0: Inputs) -> tuple[Constants, State]:
     m = _market_constants(p)
     h = _home_constants(p, fr.accessible)
     # The constants that reproduce buyers' choice at the start under today's market levers (the
-    # installed base lags it), and the starting revenue shares.
+    # installed base lags it), and the revenue shares of the 2025 outlook that the baseline
+    # investment projections assume: at the shares buyers chose, which the installed base follows.
     m.update(accessible0=fr.accessible, scarcity=p["inference_scarcity"])
     drivers = _policy_utility(m, m["open_today"], m["promo_today"]) + _standing_utility(
         m, state, fr
@@ -236,7 +237,7 @@ def init(p: dict, x0: Inputs) -> tuple[Constants, State]:
     )
     m.update(
         constants=xp.stack([k_us, k_cn], axis=1),
-        revenue0=feedback.revenue_shares(state.adoption, m["weights"], state.installed),
+        revenue0=feedback.revenue_shares(state.adoption, m["weights"], choice),
     )
     return Constants(f, h, m, r), state
 
