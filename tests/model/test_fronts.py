@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import xarray as xr
 from draws import UNCERTAIN, spread
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -15,6 +16,7 @@ from ailead.outputs.summary import outcome_probabilities
 from ailead.outputs.verdict import OUTCOMES, classify
 
 REGISTRY = load_registry()
+GDP_KEYS = ("us", "cn", "developed", "global_south")
 
 
 @pytest.fixture(scope="module", params=["status-quo", "us-lead", "catch-up"])
@@ -228,18 +230,30 @@ def test_more_us_export_promotion_never_lowers_the_us_share(u, a, b, preset):
 
 
 def test_the_revenue_feedback_rewards_the_stack_that_gains_share():
-    """Where the US stack's revenue share runs above its start in us-lead (on average over the
-    months, weighted by production), it builds more compute with the feedback on than off;
-    where below, less (counter-moves off, to isolate the feedback)."""
+    """Where the US stack's revenue share runs above the 2025 outlook in us-lead (on average over
+    the months, weighted by production), it builds more compute with the feedback on than off;
+    where below, less (counter-moves off, to isolate the feedback). The outlook is the revenue
+    share at month 0's adoption and buyers' choice abroad (the installed base lags the choice)."""
     base = ailead.load_scenario("us-lead").with_overrides({"prc_responses": "0"})
     on = ailead.run(base, samples=32, seed=2)
     off = ailead.run(base.with_overrides({"revenue_feedback": "0"}), samples=32, seed=2)
     at = np.datetime64(on.attrs["target"], "ns")
     share = on["revenue_share"].sel(bloc="us")
+    gdp = {k: on["parameters"].sel(parameter=f"gdp_share_{k}").values for k in GDP_KEYS}
+    weights = {
+        "home": np.stack([gdp["us"], gdp["cn"]]),
+        "home_total": gdp["us"] + gdp["cn"],
+        "markets": np.stack([gdp["developed"], gdp["global_south"]]),
+    }
+    outlook = feedback.revenue_shares(
+        on["adoption"].isel(time=0).transpose("bloc", "sample").values,
+        weights,
+        on["market_choice"].isel(time=0).sel(supplier=["us", "cn"]).transpose(..., "sample").values,
+    )[0]
     # Investment follows (pi / pi0)^eta month by month and production grows, so what counts is
     # the path's average weighted by each month's production.
     months = slice(None, at)
-    path = np.log(share.sel(time=months) / share.isel(time=0))
+    path = np.log(share.sel(time=months) / xr.DataArray(outlook, dims="sample"))
     output = off["production_h100e"].sel(bloc="us", time=months)
     gained = ((path * output).sum("time") > 0).values
     more = (

@@ -152,15 +152,15 @@ SERIES = {
         "a smooth diffusion path against a biweekly survey that wobbles by about a point",
     ),
     "cn_share_abroad": Series(
-        "PRC models' share of AI use outside the PRC (OpenRouter tokens)",
+        "PRC models' share of AI choice outside the PRC (OpenRouter tokens)",
         "share",
         "linear",
         "mean",
-        "market_share",
+        "market_choice",
         0.05,
         "tokens routed through one developer platform (open-weight and price-sensitive uses "
-        "over-represented, US users included) against GDP-weighted shares of use in the two "
-        "third-country markets",
+        "over-represented, US users included) against the GDP-weighted choice of buyers in the "
+        "two third-country markets",
     ),
 }
 
@@ -333,14 +333,18 @@ def _chips_per_h100e(ds: xr.Dataset) -> np.ndarray:
     return 1.0 / (c0 * growth ** years[None, :])
 
 
-def _share_abroad(ds: xr.Dataset, supplier: str) -> np.ndarray:
-    """(samples, months): a stack's share of the third-country markets, GDP-weighted."""
+def _share_abroad(ds: xr.Dataset, variable: str, supplier: str) -> np.ndarray:
+    """(samples, months): a stack's share of the third-country markets, GDP-weighted.
+
+    sum_m w_m x[m, supplier] / sum_m w_m, x the installed share (`market_share`) or buyers'
+    choice (`market_choice`), w_m the markets' shares of world GDP.
+    """
     params = ds["parameters"]
     w = np.stack(
         [params.sel(parameter=f"gdp_share_{k}").values for k in ("developed", "global_south")],
         axis=1,
     )  # (samples, market)
-    shares = ds["market_share"].sel(supplier=supplier).transpose("sample", "time", "market").values
+    shares = ds[variable].sel(supplier=supplier).transpose("sample", "time", "market").values
     return (shares * w[:, None, :]).sum(axis=2) / w.sum(axis=1)[:, None]
 
 
@@ -352,7 +356,7 @@ def model_values(ds: xr.Dataset, obs: pd.DataFrame) -> np.ndarray:
     for i, row in enumerate(obs.itertuples(index=False)):
         spec = SERIES[row.series]
         if row.series == "cn_share_abroad":
-            values = _share_abroad(ds, "cn")
+            values = _share_abroad(ds, spec.variable, "cn")
         else:
             values = _series_of(ds, spec.variable, row.bloc)
         if row.series == "cn_domestic_accelerators":

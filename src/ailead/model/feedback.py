@@ -13,11 +13,12 @@ A stack's share of world AI revenue, pi_s = R_s / (R_us + R_cn + R_neither),
 scales its compute investment relative to the baseline projections, which already assume the
 2025 outlook:
 
-    invest_s(t) = (pi_s(t) / pi_s(0)) ** (eta * on),
+    invest_s(t) = (pi_s(t) / pi0_s) ** (eta * on),
 
-with eta the revenue-investment elasticity and `on` in {0, 1} the parameter that turns the
-feedback off. A stack that wins share invests more and builds more compute; one that loses
-share invests less.
+with pi0_s the revenue share of that outlook (month 0's adoption with buyers' 2025 choice abroad,
+which the installed base, lagging at month 0, moves towards), eta the revenue-investment
+elasticity and `on` in {0, 1} the parameter that turns the feedback off. A stack that wins share
+invests more and builds more compute; one that loses share invests less.
 """
 
 from __future__ import annotations
@@ -41,6 +42,6 @@ def revenue_shares(adoption, weights, installed):
 
 
 def investment_multiplier(revenue_share, revenue_share0, elasticity, on):
-    """(pi / pi0) ** (eta * on): 1 at the start, and always 1 with the feedback off."""
+    """(pi / pi0) ** (eta * on): 1 at the outlook's revenue share, and always 1 with it off."""
     xp = namespace(revenue_share, revenue_share0, elasticity, on)
     return xp.exp(elasticity * on * xp.log(xp.maximum(revenue_share, 1e-9) / revenue_share0))

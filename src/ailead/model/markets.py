@@ -23,12 +23,20 @@ with V[m, neither] = 0. Buyers compare stacks with each other, not with their ow
   frontier released as open weights (on-premises deployability); promo_s the export-promotion
   effort in [0, 1]; the last term is the installed-base network effect, so early share compounds.
 
-The constants k[m, s] are set so that the choice at the start reproduces the observed 2025 shares
-(a stationary start). `policy_utility` holds the terms that move only with policy (price, open
-weights, promotion) and `market_utility` those that move every month. The installed base moves
-towards the choice at the switching rate c [1/month]:
+The start is not an equilibrium. Buyers' choice at the start, sigma(V(0)), is the 2025 share read
+on OpenRouter (where a request can change model at once, so its token shares are choices), while
+the installed base of use abroad (contracts, integrations, apps) still holds the late-2024 share:
+the PRC's installed share starts at a fraction f of its choice share and the US stack holds the
+rest (`starting_installed`). The constants k[m, s] are set so that sigma(k + drivers(0)) equals
+the choice shares at the start, drivers including the network term at the installed shares.
+`policy_utility` holds the terms that move only with policy (price, open weights, promotion) and
+`market_utility` those that move every month. The installed base moves towards the choice at the
+switching rate c [1/month]:
 
-    share(t+1) = share(t) + c * (sigma(V(t)) - share(t)).
+    share(t+1) = share(t) + c * (sigma(V(t)) - share(t)),
+
+so the PRC's installed share rises from f sigma_cn(0) towards its choice share (and beyond, as its
+network term grows) even when nothing else moves.
 
 Units: shares in [0, 1] of a market's AI use; utilities in log-odds against `neither`.
 """
@@ -50,10 +58,20 @@ def logit_shares(utility_us, utility_cn):
     return e_us / total, e_cn / total, e_none / total
 
 
-def calibrated_constants(share_us, share_cn, drivers_us, drivers_cn):
-    """Constants k so that sigma(k + drivers) equals the observed starting shares.
+def starting_installed(choice_us, choice_cn, installed_fraction_cn):
+    """Installed shares (us, cn) at the start from the choice shares at the start [share].
 
-    k_s = ln(share_s / share_neither) - drivers_s(0).
+    s_cn(0) = f sigma_cn(0),  s_us(0) = sigma_us(0) + (1 - f) sigma_cn(0),  f in [0, 1]:
+    the PRC's shortfall is held by the US stack (the rest of OpenRouter's late-2024 tokens were
+    mostly US models), so the share of `neither` is the same in the choice and the installed base.
+    """
+    return choice_us + (1.0 - installed_fraction_cn) * choice_cn, installed_fraction_cn * choice_cn
+
+
+def calibrated_constants(share_us, share_cn, drivers_us, drivers_cn):
+    """Constants k so that sigma(k + drivers) equals the choice shares at the start.
+
+    k_s = ln(share_s / share_neither) - drivers_s(0), drivers_s(0) at the installed shares.
     """
     xp = namespace(share_us, share_cn, drivers_us, drivers_cn)
     share_none = 1.0 - share_us - share_cn

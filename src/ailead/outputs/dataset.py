@@ -26,6 +26,7 @@ from ailead.sim.drive import RESPONSES, Paths
 BLOCS = ("us", "cn")
 _DIMS = {
     "market_share": ("sample", "time", "market", "supplier"),
+    "market_choice": ("sample", "time", "market", "supplier"),
     "response_active": ("sample", "time", "response"),
 }
 Maker = tuple[Callable[[], np.ndarray], str, str]  # (values (samples, months, ...), unit, text)
@@ -146,8 +147,8 @@ def _front_variables(paths: Paths, p: dict, lead_m: np.ndarray) -> dict[str, Mak
     """The fronts beyond intelligence, the security measures and the counter-moves in force."""
     m = paths.monthly
 
-    def market_share():
-        shares = _per_sample(m.market_share)  # (samples, months, market, stack)
+    def with_neither(values):
+        shares = _per_sample(values)  # (samples, months, market, stack)
         return np.concatenate([shares, 1.0 - shares.sum(axis=-1, keepdims=True)], axis=-1)
 
     def misuse():
@@ -172,9 +173,15 @@ def _front_variables(paths: Paths, p: dict, lead_m: np.ndarray) -> dict[str, Mak
             "Share of the bloc's firms using AI in producing goods or services (Census BTOS)",
         ),
         "market_share": (
-            market_share,
+            lambda: with_neither(m.market_share),
             "share",
             "Installed share of third-country AI use by supplier stack (neither: local or none)",
+        ),
+        "market_choice": (
+            lambda: with_neither(m.market_choice),
+            "share",
+            "Third-country buyers' choice this month by supplier stack, which the installed "
+            "share moves towards (what a platform that switches at once, like OpenRouter, shows)",
         ),
         "revenue_share": (
             lambda: _per_sample(m.revenue_share),

@@ -68,6 +68,7 @@ VARIABLES = {
     "compute_ratio": Label("US to PRC accessible compute", "times"),
     "adoption": Label("Domestic AI adoption", "share of the economy, 0 to 1"),
     "market_share": Label("Share of third-country AI use", "share, 0 to 1"),
+    "market_choice": Label("Third-country buyers' choice", "share, 0 to 1"),
     "revenue_share": Label("Share of world AI revenue", "share, 0 to 1"),
     "open_weight_share": Label("Frontier released as open weights", "share, 0 to 1"),
     "resilience": Label("Resilience (stylised index)", "index, 0 to 1"),
@@ -229,7 +230,11 @@ def series(name: str) -> Label:
     return Label(pretty(name))
 
 
-_COORDINATES = {"market_share": (MARKETS, SUPPLIERS), "response_active": (RESPONSES,)}
+_COORDINATES = {
+    "market_share": (MARKETS, SUPPLIERS),
+    "market_choice": (MARKETS, SUPPLIERS),
+    "response_active": (RESPONSES,),
+}
 
 
 def scenario_color(name: str, index: int = 0) -> str:

@@ -70,6 +70,7 @@ class Monthly(NamedTuple):
     gain_since_start   (bloc, samples)  capability gain since month 0 [OOM]
     adoption           (bloc, samples)  share of firms using AI (BTOS) [0, 1]
     market_share       (market, stack, samples)  installed shares abroad [0, 1]
+    market_choice      (market, stack, samples)  buyers' choice abroad, softmax(V) [0, 1]
     revenue_share      (stack, samples)  share of world AI revenue [0, 1]
     open_weight_share  (bloc, samples)  share of the frontier released as open weights
     production         (bloc, samples)  accelerator production [H100e/month]
@@ -87,6 +88,7 @@ class Monthly(NamedTuple):
     gain_since_start: Array
     adoption: Array
     market_share: Array
+    market_choice: Array
     revenue_share: Array
     open_weight_share: Array
     production: Array

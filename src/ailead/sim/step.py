@@ -14,7 +14,8 @@ A month, after the frontier half (`ailead.sim.frontier`):
               the other stack: capability, and serving price relative to the cheaper one
     V       = k + policy terms (price, open weights, promotion) + b_cap trust r
               - b_price (ln q - min ln q) + b_net share
-    share'  = share + c (softmax(V) - share)                       installed shares abroad
+    share'  = share + c (softmax(V) - share)      installed shares abroad, moving towards the
+              choice softmax(V); at month 0 the PRC's installed share lags its choice
     pi      = world AI revenue shares;  invest = (pi / pi0)^(eta on)
     P_us    = P_us,base x invest_us x retaliation;  P_cn = P_cn,base x build-out
     E, S    = abroad(inputs, invest_cn, stockpile)    exports and smuggling (sim/flows.py)
@@ -39,8 +40,8 @@ from ailead.sim.frontier import (
 from ailead.sim.state import LEADER_MONTHS, TRIGGERS, Constants, Monthly, State
 
 MARKET_KEYS = ("developed", "global_south")
-# The market levers as they stand today (the registry's defaults): the starting shares were
-# observed under them, so the constants abroad are set at these values and a scenario's other
+# The market levers as they stand today (the registry's defaults): buyers' choice at the start
+# was observed under them, so the constants abroad are set at these values and a scenario's other
 # values move the shares from the first month.
 TODAY_LEVERS = ("us_export_promotion", "cn_export_promotion")
 TODAY_OPEN = ("us_open_weight_share", "cn_open_weight_share")
@@ -195,18 +196,22 @@ def init(p: dict, x0: Inputs) -> tuple[Constants, State]:
     cap_cn0 = cap_us0 - slope * p["initial_lead_months"] / 12.0
     eff_cn = distillation.own_capability_for(cap_cn0, closure, ceiling) - xp.log10(best[1])
     n = cap_us0.shape[0]
+    choice = xp.stack(  # buyers' choice at the start, (market, stack, samples)
+        [
+            xp.stack([p[f"market_share_us_{k}_2025"], p[f"market_share_cn_{k}_2025"]])
+            for k in MARKET_KEYS
+        ]
+    )
+    installed = markets.starting_installed(
+        choice[:, 0], choice[:, 1], p["market_cn_installed_fraction_2025"]
+    )
     state = State(
         stock=stock,
         best_run=xp.full((2, n), -xp.inf),
         log_eff=xp.stack([xp.zeros(n), eff_cn]),
         best_capability=xp.full(n, -xp.inf),
         adoption=xp.stack([p["adoption_us_2025"], p["adoption_cn_2025"]]),
-        installed=xp.stack(
-            [
-                xp.stack([p[f"market_share_us_{k}_2025"], p[f"market_share_cn_{k}_2025"]])
-                for k in MARKET_KEYS
-            ]
-        ),
+        installed=xp.stack(installed, axis=1),
         fired=xp.full((len(TRIGGERS), n), responses.NEVER),
         leader_path=path,
     )
@@ -220,18 +225,19 @@ def init(p: dict, x0: Inputs) -> tuple[Constants, State]:
     r = _response_constants(p, x0.exports)
     m = _market_constants(p)
     h = _home_constants(p, fr.accessible)
-    # The constants that reproduce the starting shares abroad under today's market levers, and
-    # the starting revenue shares.
+    # The constants that reproduce buyers' choice at the start under today's market levers (the
+    # installed base lags it), and the revenue shares of the 2025 outlook that the baseline
+    # investment projections assume: at the shares buyers chose, which the installed base follows.
     m.update(accessible0=fr.accessible, scarcity=p["inference_scarcity"])
     drivers = _policy_utility(m, m["open_today"], m["promo_today"]) + _standing_utility(
         m, state, fr
     )
     k_us, k_cn = markets.calibrated_constants(
-        state.installed[:, 0], state.installed[:, 1], drivers[:, 0], drivers[:, 1]
+        choice[:, 0], choice[:, 1], drivers[:, 0], drivers[:, 1]
     )
     m.update(
         constants=xp.stack([k_us, k_cn], axis=1),
-        revenue0=feedback.revenue_shares(state.adoption, m["weights"], state.installed),
+        revenue0=feedback.revenue_shares(state.adoption, m["weights"], choice),
     )
     return Constants(f, h, m, r), state
 
@@ -261,8 +267,9 @@ def _standing_utility(m: dict, s: State, fr: Frontier) -> Array:
     return markets.market_utility(relative_cap, relative_price, m["trust"], s.installed, m["b"])
 
 
-def _markets_next(m: dict, s: State, fr: Frontier, open_share: Array) -> tuple[Array, Array]:
-    """Next month's installed shares abroad and this month's revenue shares (stack, samples)."""
+def _markets_next(m: dict, s: State, fr: Frontier, open_share: Array) -> tuple[Array, ...]:
+    """Next month's installed shares abroad, this month's choice shares (market, stack, samples)
+    and this month's revenue shares (stack, samples)."""
     xp = namespace(s.installed)
     utility = (m["constants"] + _policy_utility(m, open_share, m["promo"])) + _standing_utility(
         m, s, fr
@@ -270,7 +277,7 @@ def _markets_next(m: dict, s: State, fr: Frontier, open_share: Array) -> tuple[A
     us, cn, _ = markets.logit_shares(utility[:, 0], utility[:, 1])
     revenue = feedback.revenue_shares(s.adoption, m["weights"], s.installed)
     chosen = xp.stack([us, cn], axis=1)
-    return markets.adjust(s.installed, chosen, m["switching"]), revenue
+    return markets.adjust(s.installed, chosen, m["switching"]), chosen, revenue
 
 
 def _inflows(r: dict, fired: Array, x: Inputs, invest: Array) -> tuple[Array, Array, Array]:
@@ -304,7 +311,7 @@ def step(c: Constants, s: State, x: Inputs) -> tuple[State, Monthly]:
     xp = namespace(s.stock, x.month)
     fr = frontier(c.frontier, s, x)
     open_share = _open_shares(c.responses, s.fired)
-    installed, revenue = _markets_next(c.markets, s, fr, open_share)
+    installed, chosen, revenue = _markets_next(c.markets, s, fr, open_share)
     invest = feedback.investment_multiplier(
         revenue, c.markets["revenue0"], c.markets["elasticity"], c.markets["feedback"]
     )
@@ -331,6 +338,7 @@ def step(c: Constants, s: State, x: Inputs) -> tuple[State, Monthly]:
         gain_since_start=fr.gain_since_start,
         adoption=s.adoption,
         market_share=s.installed,
+        market_choice=chosen,
         revenue_share=revenue,
         open_weight_share=open_share,
         production=production,
