@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlparse
 
+from docs_latex import equations
 from docs_structure import MODEL_MODULES, PACKAGE, ROOT, causal_edges
 
 from ailead.inputs.registry import LEVELS, SWITCHES, Registry, load_registry
@@ -46,7 +47,9 @@ def bare_domain(url: str) -> bool:
 
 
 def _text(docstring: str | None) -> str:
-    return "```text\n" + (docstring or "(no docstring)").strip() + "\n```"
+    """A docstring verbatim, then its equations in LaTeX (`docs_latex`) where they parse."""
+    text = "```text\n" + (docstring or "(no docstring)").strip() + "\n```"
+    return text + "".join(f"\n\n$$\n{tex}\n$$" for tex in equations(docstring or ""))
 
 
 def mechanism_functions() -> dict[str, list[ast.FunctionDef]]:
@@ -79,7 +82,8 @@ def model_reference() -> str:
         "# Model reference",
         "",
         "Generated at build time from the docstrings of `src/ailead/model/` and a static reading "
-        "of the simulation (`tools/docs_structure.py`): each equation is the one in the code. "
+        "of the simulation (`tools/docs_structure.py`): each docstring is shown as written, with "
+        "its equations in LaTeX below it where they parse as expressions (`tools/docs_latex.py`). "
         "*Parameters* lists the registry parameters the simulation passes to a function (through "
         "the constants and the month's inputs); see the [parameter reference](parameters.md) for "
         "their values and sources, and the [diagram](diagram.md) for the whole system.",

@@ -4,6 +4,7 @@ import importlib
 import inspect
 import re
 
+import docs_latex
 import docs_pages
 import pytest
 from docs_structure import MODEL_MODULES, causal_edges
@@ -90,3 +91,41 @@ def test_the_diagram_names_a_call_behind_every_arrow():
     for source, target in arrows:
         row = f"| `{source.removeprefix('m_')}` | `{target}` | `"
         assert row in page, (source, target)
+
+
+def test_docstring_equations_become_latex_term_by_term():
+    smuggled = "Smuggled chips [H100e/month]: S = sigma0 * (1 - enforcement) * U."
+    assert docs_latex.equations(smuggled) == [
+        r"S = \sigma_{\mathrm{0}} \, \left(1 - \mathrm{enforcement}\right) \, U"
+    ]
+    assert docs_latex.equations("E = n_lic * h_lic + n_free * h_free,") == [
+        r"E = n_{\mathrm{lic}} \, h_{\mathrm{lic}} + n_{\mathrm{free}} \, h_{\mathrm{free}}"
+    ]
+    assert docs_latex.equations("P(y) = P_2025 * g**y") == [
+        r"P\left(y\right) = P_{\mathrm{2025}} \, {g}^{y}"
+    ]
+    assert docs_latex.equations("L - c / 2") == [r"L - \frac{c}{2}"]
+
+
+def test_prose_and_unparsed_terms_give_no_equation():
+    # hyphenated words are not subtractions; a right side that runs into an implicit product
+    # is not cut short into a wrong equation
+    assert docs_latex.equations("US-bloc output multiplier: 1 - c * on once fired, else 1") == []
+    bass = "a(t+1) = a(t) + min(1, (p + q a(t)) * M(t) / 12) * (1 - a(t)),"
+    assert docs_latex.equations(bass) == []
+    assert docs_latex.equations("H_dom(t) = H_mid-2025 * g**(-5.5/12)") == []
+    assert docs_latex.equations("One month of Bass diffusion [share].") == []
+
+
+def test_the_model_reference_shows_each_parsed_equation_in_latex():
+    page = docs_pages.model_reference()
+    shown = 0
+    for short in MODEL_MODULES:
+        module = importlib.import_module(f"ailead.model.{short}")
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if fn.__module__ != module.__name__ or name.startswith("_"):
+                continue
+            for tex in docs_latex.equations(inspect.getdoc(fn)):
+                assert f"$$\n{tex}\n$$" in page, (short, name)
+                shown += 1
+    assert shown >= 25
