@@ -15,6 +15,7 @@ from ailead._version import __version__
 from ailead.errors import AileadError
 
 if TYPE_CHECKING:
+    from ailead.analysis.signposts import signposts
     from ailead.inputs.registry import load_registry
     from ailead.inputs.scenario import Scenario, load_scenario, presets
     from ailead.outputs.engine import run
@@ -26,6 +27,7 @@ _DEFINED_IN = {
     "load_scenario": "ailead.inputs.scenario",
     "presets": "ailead.inputs.scenario",
     "run": "ailead.outputs.engine",
+    "signposts": "ailead.analysis.signposts",
     "summarize": "ailead.outputs.summary",
 }
 
@@ -51,5 +53,6 @@ __all__ = [
     "load_scenario",
     "presets",
     "run",
+    "signposts",
     "summarize",
 ]

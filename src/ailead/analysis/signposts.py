@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ailead.analysis.watch import fan_table, next_year_rows, watch_table, yearly_rows
+from ailead.analysis.watch import SHORT, fan_table, next_year_rows, watch_table, yearly_rows
 from ailead.calibrate.indicators import INDICATORS, indicator_values, load_signposts, spec_of
 from ailead.calibrate.inference import Prior, registry_prior
 from ailead.calibrate.observations import bound_signs, load_observations, on_scale
@@ -117,10 +117,10 @@ def group_of(rows: pd.DataFrame) -> pd.Series:
 
 
 def observations_as_of(
-    signposts: str | Path | pd.DataFrame | None, as_of: str | None
+    signposts: str | Path | pd.DataFrame | None, as_of: str | None, record: bool = True
 ) -> tuple[pd.DataFrame, str]:
-    """The record and the signposts that end by the as-of date (default: the latest end among
-    the signposts), within the months the model runs, and that date (YYYY-MM-DD)."""
+    """The record (unless `record` is false) and the signposts that end by the as-of date
+    (default: the latest end among the signposts), and that date (YYYY-MM-DD)."""
     sign = signposts if isinstance(signposts, pd.DataFrame) else load_signposts(signposts)
     if as_of is None:
         when = sign["end"].max() if len(sign) else pd.Timestamp("2025-12-31")
@@ -134,8 +134,8 @@ def observations_as_of(
                 f"--as-of: value {short(as_of)} is not allowed; allowed: a date YYYY-MM-DD "
                 "from 2025-01-01 to 2028-12-31"
             )
-    record = load_observations()
-    rows = pd.concat([record.assign(origin="record"), sign.assign(origin="signposts")])
+    parts = [load_observations().assign(origin="record")] if record else []
+    rows = pd.concat([*parts, sign.assign(origin="signposts")])
     rows = rows[rows["end"] <= when].reset_index(drop=True)
     rows["bound"] = rows["bound"].fillna("")
     return rows, when.strftime("%Y-%m-%d")
@@ -155,16 +155,18 @@ def scenario_for(as_of: str) -> Scenario:
 def update(
     signposts: str | Path | pd.DataFrame | None = None,
     as_of: str | None = None,
-    samples: int = 1000,
+    samples: int = 2000,
     seed: int = 0,
-    moves: int = 2,
+    moves: int = 4,
+    record: bool = True,
 ) -> tuple[Particles, str]:
-    """The posterior particles given the observations by the as-of date (see module doc)."""
+    """The posterior particles given the observations by the as-of date (see module doc);
+    `record`: condition on the historical record too (false for synthetic observations)."""
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 50:
         raise AileadError(
             f"samples: value {short(samples)} is not allowed; allowed: an integer >= 50"
         )
-    rows, when = observations_as_of(signposts, as_of)
+    rows, when = observations_as_of(signposts, as_of, record)
     sc = scenario_for(when)
     prior = registry_prior()
     dim = len(SWITCHES) + len(prior.names)
@@ -213,8 +215,8 @@ def influence(p: Particles) -> pd.DataFrame:
             dict(
                 indicator=group,
                 rows=int((groups == group).sum()),
-                **{f"without_{k}": v for k, v in without.items()},
-                **{f"shift_{k}": base[k] - without[k] for k in OUTCOMES},
+                **{f"without_{SHORT[k]}": v for k, v in without.items()},
+                **{f"shift_{SHORT[k]}": base[k] - without[k] for k in OUTCOMES},
                 influence=0.5 * sum(abs(base[k] - without[k]) for k in OUTCOMES),
                 ess=effective_sample_size(w),
             )
@@ -296,9 +298,9 @@ class Signposts:
 def signposts(
     observations: str | Path | pd.DataFrame | None = None,
     as_of: str | None = None,
-    samples: int = 1000,
+    samples: int = 2000,
     seed: int = 0,
-    moves: int = 2,
+    moves: int = 4,
 ) -> Signposts:
     """Which world the observations by `as_of` point to (see module doc).
 

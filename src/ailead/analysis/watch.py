@@ -27,6 +27,7 @@ from ailead.inputs.posterior import weighted_quantiles
 from ailead.outputs.verdict import OUTCOMES
 
 BINS = 5
+SHORT = {"scenario-one": "one", "contested": "contested", "scenario-two": "two"}  # column names
 
 
 def _row(name: str, start: pd.Timestamp, end: pd.Timestamp) -> dict:
@@ -105,9 +106,9 @@ def watch_table(
         )  # fmt: skip
         for k in OUTCOMES:
             b = int(np.argmax(np.where(mass > 0, given[k], -1.0)))
-            entry[f"{k}_from"] = _natural(edges[b], row.scale)
-            entry[f"{k}_to"] = _natural(edges[b + 1], row.scale)
-            entry[f"{k}_then"] = float(given[k][b])
+            entry[f"{SHORT[k]}_from"] = _natural(edges[b], row.scale)
+            entry[f"{SHORT[k]}_to"] = _natural(edges[b + 1], row.scale)
+            entry[f"{SHORT[k]}_then"] = float(given[k][b])
         out.append(entry)
     frame = pd.DataFrame(out)
     return frame.sort_values("expected_shift", ascending=False).reset_index(drop=True)
