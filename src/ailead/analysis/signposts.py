@@ -278,8 +278,12 @@ class Signposts:
         return list(frame["indicator"].head(k))
 
     def to_dict(self) -> dict:
+        """JSON-ready: plain Python numbers, None for NaN and infinities."""
+
         def records(frame: pd.DataFrame) -> list[dict]:
-            return frame.replace({np.nan: None}).to_dict(orient="records")
+            return [
+                {k: _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")
+            ]
 
         obs = self.observations.copy()
         for column in ("start", "end"):
@@ -327,3 +331,9 @@ def signposts(
         samples=samples,
         fans=fan_table(values[n:], years, p.world, p.weights),
     )
+
+
+def _plain(value):
+    """A NumPy scalar as a Python one; NaN and infinities as None."""
+    value = value.item() if hasattr(value, "item") else value
+    return None if isinstance(value, float) and not np.isfinite(value) else value

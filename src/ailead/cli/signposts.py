@@ -46,9 +46,7 @@ def signposts_cmd(
 
     result = signposts(observations, as_of, samples=samples, seed=seed)
     if fmt is Format.json:
-        from ailead.cli.analysis import _plain
-
-        _echo_json(_plain(result.to_dict()))
+        _echo_json(result.to_dict())
         return
     if fmt is Format.csv:
         frame = result.watch.assign(
