@@ -79,9 +79,8 @@ def _tables(result) -> list:
     for row in result.switches.itertuples(index=False):
         switches.add_row(row.switch, "0.05-0.95", *(f"{v:.2f}" for v in
                          (row.post_p5, row.post_p50, row.post_p95)))  # fmt: skip
-    period = result.watch["period"].iloc[0] if len(result.watch) else ""
     numbers = ("median", "E|dP|", "E|dP two|", "dP(two)")
-    watch = _table(f"watch: {period}", "median", "5-95%", *numbers[1:], right=numbers)
+    watch = _table("watch: the next 12 months", "median", "5-95%", *numbers[1:], right=numbers)
     for row in result.watch.itertuples(index=False):
         watch.add_row(
             f"{row.indicator} ({row.unit})", _num(row.p50), f"{_num(row.p5)} to {_num(row.p95)}",
