@@ -15,7 +15,6 @@ from ailead._version import __version__
 from ailead.errors import AileadError
 
 if TYPE_CHECKING:
-    from ailead.analysis.signposts import signposts
     from ailead.inputs.registry import load_registry
     from ailead.inputs.scenario import Scenario, load_scenario, presets
     from ailead.outputs.engine import run
@@ -27,9 +26,17 @@ _DEFINED_IN = {
     "load_scenario": "ailead.inputs.scenario",
     "presets": "ailead.inputs.scenario",
     "run": "ailead.outputs.engine",
-    "signposts": "ailead.analysis.signposts",
     "summarize": "ailead.outputs.summary",
 }
+
+
+def signposts(observations: Any = None, as_of: str | None = None, **options: Any) -> Any:
+    """Which of the essay's worlds the observations by `as_of` point to: a `Signposts` result
+    (`ailead.analysis.signposts.signposts`, whose `options` are samples, seed and moves). The
+    update's SciPy is imported on the first call, not with `ailead`."""
+    from ailead.analysis.signposts import signposts as update
+
+    return update(observations, as_of, **options)
 
 
 def __getattr__(name: str) -> Any:
