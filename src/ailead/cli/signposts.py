@@ -79,6 +79,13 @@ def _tables(result) -> list:
     for row in result.switches.itertuples(index=False):
         switches.add_row(row.switch, "0.05-0.95", *(f"{v:.2f}" for v in
                          (row.post_p5, row.post_p50, row.post_p95)))  # fmt: skip
+    bands = ("prior 5-95%", "posterior 5-95%", "narrowing")
+    params = _table("world parameter (most narrowed)", "unit", *bands, right=bands)
+    for row in result.parameters.head(5).itertuples(index=False):
+        params.add_row(
+            row.parameter, row.unit, f"{_num(row.prior_p5)} to {_num(row.prior_p95)}",
+            f"{_num(row.post_p5)} to {_num(row.post_p95)}", f"{row.narrowing:.0%}",
+        )  # fmt: skip
     numbers = ("median", "E|dP|", "E|dP two|", "dP(two)")
     watch = _table("watch: the next 12 months", "median", "5-95%", *numbers[1:], right=numbers)
     for row in result.watch.itertuples(index=False):
@@ -97,6 +104,7 @@ def _tables(result) -> list:
         "How each indicator moved P (leave-one-out):",
         moved,
         switches,
+        params,
         watch,
         note,
     ]
