@@ -30,6 +30,15 @@ _DEFINED_IN = {
 }
 
 
+def signposts(observations: Any = None, as_of: str | None = None, **options: Any) -> Any:
+    """Which of the essay's worlds the observations by `as_of` point to: a `Signposts` result
+    (`ailead.analysis.signposts.signposts`, whose `options` are samples, seed and moves). The
+    update's SciPy is imported on the first call, not with `ailead`."""
+    from ailead.analysis.signposts import signposts as update
+
+    return update(observations, as_of, **options)
+
+
 def __getattr__(name: str) -> Any:
     """A public name from the module that defines it, imported on first use."""
     if name not in _DEFINED_IN:
@@ -51,5 +60,6 @@ __all__ = [
     "load_scenario",
     "presets",
     "run",
+    "signposts",
     "summarize",
 ]

@@ -128,3 +128,25 @@ def test_a_positive_reading_is_never_more_lenient(lever):
     for s in np.linspace(0.0, 1.0, 5):
         values = [stricter * lever.lever_value(s, r) for r in (-1.0, -0.5, 0.0, 0.5, 1.0)]
         assert np.all(np.diff(values) >= -1e-9)
+
+
+LEVELS_OF = ("compute", "access", "distillation")
+
+
+@pytest.mark.parametrize("strength", [0.0, 0.2, 0.5, 0.7, 1.0])
+def test_a_strength_per_sample_gives_the_levers_of_that_scalar_strength(strength):
+    """Per-sample strengths (the signposts' uncertain switches) equal a scenario at that
+    strength, sample by sample, lever readings included."""
+    params = REGISTRY.sample(6, 3)
+    params["access_lever_reading"] = np.linspace(-1.0, 1.0, 6)
+    base = load_scenario("status-quo")
+    at = load_scenario(
+        {"name": "x", "extends": "status-quo", "switches": dict.fromkeys(LEVELS_OF, strength)}
+    )
+    mixed = dict.fromkeys(LEVELS_OF, np.array([strength, 0.0, strength, 1.0, strength, 0.5]))
+    got = lever_schedules(base, REGISTRY, params, 60, mixed)
+    want = lever_schedules(at, REGISTRY, params, 60)
+    for name, value in want.items():
+        np.testing.assert_allclose(got[name][:, 0::2], value[:, 0::2], rtol=1e-12)
+    strong = lever_schedules(load_scenario("us-lead"), REGISTRY, params, 60)
+    np.testing.assert_allclose(got["remote_access_rule"][:, 3], strong["remote_access_rule"][:, 3])

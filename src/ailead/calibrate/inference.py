@@ -256,12 +256,15 @@ def select_observations(
     return obs[seen].reset_index(drop=True)
 
 
-def informed_parameters(scenario: Scenario, obs: pd.DataFrame, prior: Prior) -> tuple[str, ...]:
+def informed_parameters(
+    scenario: Scenario, obs: pd.DataFrame, prior: Prior, values_of=model_values
+) -> tuple[str, ...]:
     """The drawn parameters that move at least one observed model value.
 
     A one-at-a-time screen around the defaults: each parameter is set to its prior 5% and 95%
     quantiles, the others held at the defaults, all in one vectorised run; a parameter informs
-    the record if any observed value differs between the two.
+    the record if any observed value differs between the two. `values_of(ds, obs)` reads the
+    observed values from a run (default `model_values`; the signposts read their indicators).
     """
     d = len(prior.names)
     low = prior.parameters(np.zeros((2 * d, d)))
@@ -271,7 +274,7 @@ def informed_parameters(scenario: Scenario, obs: pd.DataFrame, prior: Prior) -> 
     for j, name in enumerate(prior.names):
         pair = prior.parameters(np.array([[-1.6449] * d, [1.6449] * d]))[name]
         low[name][2 * j : 2 * j + 2] = pair
-    values = model_values(run_parameters(scenario, low), obs)
+    values = values_of(run_parameters(scenario, low), obs)
     values = np.where(np.isfinite(values), values, 0.0)
     moved = np.abs(values[:, 0::2] - values[:, 1::2]) > 1e-9 * (1.0 + np.abs(values[:, 0::2]))
     return tuple(name for j, name in enumerate(prior.names) if moved[:, j].any())

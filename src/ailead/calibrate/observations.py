@@ -27,6 +27,7 @@ at the right parameters. The inference adds it to the observation's own uncertai
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -35,7 +36,14 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 import xarray as xr
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from ailead.errors import AileadError, short
 from ailead.inputs.scenario import FIRST_MONTH, LAST_MONTH, plain_errors
@@ -170,12 +178,16 @@ def observations_path() -> Path:
     return Path(str(resources.files("ailead").joinpath("data/observations/observations.csv")))
 
 
-def load_observations(path: str | Path | None = None) -> pd.DataFrame:
+def load_observations(
+    path: str | Path | None = None, series: Mapping[str, Series] | None = None
+) -> pd.DataFrame:
     """The observations as a DataFrame (dates parsed), checked row by row.
 
+    `series` is the set of known series (default `SERIES`; the signposts add their indicators).
     Raises AileadError naming the file, row and field of the first bad value.
     """
     where = Path(path) if path is not None else observations_path()
+    known = SERIES if series is None else series
     try:
         frame = pd.read_csv(where, keep_default_na=False, na_values={"p5": [""], "p95": [""]})
     except (OSError, ValueError) as exc:  # ParserError, UnicodeDecodeError, EmptyDataError
@@ -191,7 +203,7 @@ def load_observations(path: str | Path | None = None) -> pd.DataFrame:
         frame["bound"] = ""
     for i, row in enumerate(frame[[*COLUMNS, "bound"]].to_dict(orient="records")):
         try:
-            ObservationRow.model_validate(row)
+            ObservationRow.model_validate(row, context={"series": known})
         except ValidationError as exc:
             raise AileadError(
                 f"observations file {where}, row {i + 2}: {plain_errors(exc)}"
@@ -206,7 +218,8 @@ def load_observations(path: str | Path | None = None) -> pd.DataFrame:
 class ObservationRow(BaseModel):
     """One row of an observations file, validated at the edge like scenario files and requests:
     a known series on its scale, a bloc, finite numbers (positive on a log scale and for the sd),
-    dates from 2000-01 to 2100-12 with the end not before the start."""
+    dates from 2000-01 to 2100-12 with the end not before the start, and a source. The known
+    series are the validation context's `series` (default `SERIES`)."""
 
     model_config = ConfigDict(extra="ignore")
     series: str
@@ -216,7 +229,15 @@ class ObservationRow(BaseModel):
     value: float
     sd: float
     scale: str
+    source: str
     bound: str = ""
+
+    @field_validator("source", mode="before")
+    @classmethod
+    def _source(cls, raw: object) -> str:
+        if not isinstance(raw, str) or not raw.strip():
+            raise ValueError(f"value {short(raw)} is not allowed; allowed: a non-empty source id")
+        return raw
 
     @field_validator("bound", mode="before")
     @classmethod
@@ -227,9 +248,10 @@ class ObservationRow(BaseModel):
 
     @field_validator("series", mode="before")
     @classmethod
-    def _series(cls, raw: object) -> str:
-        if raw not in SERIES:
-            raise ValueError(f"value {short(raw)} is not allowed; allowed: {', '.join(SERIES)}")
+    def _series(cls, raw: object, info: ValidationInfo) -> str:
+        known = _known(info)
+        if raw not in known:
+            raise ValueError(f"value {short(raw)} is not allowed; allowed: {', '.join(known)}")
         return str(raw)
 
     @field_validator("bloc", mode="before")
@@ -265,8 +287,8 @@ class ObservationRow(BaseModel):
         return str(raw)
 
     @model_validator(mode="after")
-    def _consistent(self) -> ObservationRow:
-        spec = SERIES[self.series]
+    def _consistent(self, info: ValidationInfo) -> ObservationRow:
+        spec = _known(info)[self.series]
         if self.scale != spec.scale:
             raise ValueError(
                 f"field 'scale': value {short(self.scale)} is not allowed for {self.series}; "
@@ -279,6 +301,11 @@ class ObservationRow(BaseModel):
         if pd.Timestamp(self.end) < pd.Timestamp(self.start):
             raise ValueError(f"field 'end': value {short(self.end)} is before start")
         return self
+
+
+def _known(info: ValidationInfo) -> Mapping[str, Series]:
+    """The series a row may name: the validation context's, else `SERIES`."""
+    return (info.context or {}).get("series", SERIES)
 
 
 def on_scale(values: np.ndarray, scale: str) -> np.ndarray:
@@ -348,9 +375,28 @@ def _share_abroad(ds: xr.Dataset, variable: str, supplier: str) -> np.ndarray:
     return (shares * w[:, None, :]).sum(axis=2) / w.sum(axis=1)[:, None]
 
 
+def period_positions(ds: xr.Dataset, start, end) -> tuple[int, int]:
+    """The run's month positions (k0, k1) of a period's first and last months."""
+    first = _month_number(ds["time"].values[0])
+    return _month_number(start) - first, _month_number(end) - first
+
+
+def period_value(values: np.ndarray, kind: str, k0: int, k1: int) -> np.ndarray | None:
+    """A monthly series (samples, months) read over months k0..k1: the level in month k1, the
+    sum of a flow or the mean of a level over the months; None when the period is outside the
+    run (installed compute, which needs the stock, is read by `model_values`)."""
+    n_months = values.shape[1]
+    if kind == "level" and 0 <= k1 < n_months:
+        return values[:, k1]
+    if kind == "flow" and k0 >= 0 and k1 < n_months:
+        return values[:, k0 : k1 + 1].sum(axis=1)
+    if kind == "mean" and k0 >= 0 and k1 < n_months:
+        return values[:, k0 : k1 + 1].mean(axis=1)
+    return None
+
+
 def model_values(ds: xr.Dataset, obs: pd.DataFrame) -> np.ndarray:
     """The model's value for every observation (rows) and sample (columns); NaN outside the run."""
-    first = _month_number(ds["time"].values[0])
     n_months = ds.sizes["time"]
     out = np.full((len(obs), ds.sizes["sample"]), np.nan)
     for i, row in enumerate(obs.itertuples(index=False)):
@@ -361,14 +407,10 @@ def model_values(ds: xr.Dataset, obs: pd.DataFrame) -> np.ndarray:
             values = _series_of(ds, spec.variable, row.bloc)
         if row.series == "cn_domestic_accelerators":
             values = values * _chips_per_h100e(ds)
-        k0 = _month_number(row.start) - first
-        k1 = _month_number(row.end) - first
-        if spec.kind == "level" and 0 <= k1 < n_months:
-            out[i] = values[:, k1]
-        elif spec.kind == "flow" and k0 >= 0 and k1 < n_months:
-            out[i] = values[:, k0 : k1 + 1].sum(axis=1)
-        elif spec.kind == "mean" and k0 >= 0 and k1 < n_months:
-            out[i] = values[:, k0 : k1 + 1].mean(axis=1)
+        k0, k1 = period_positions(ds, row.start, row.end)
+        value = period_value(values, spec.kind, k0, k1)
+        if value is not None:
+            out[i] = value
         elif spec.kind == "installed" and -1 <= k1 < n_months:
             stock = ds["compute_stock_h100e"].sel(bloc=row.bloc or "us").values[:, 0]
             out[i] = stock + values[:, : k1 + 1].sum(axis=1)

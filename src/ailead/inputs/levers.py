@@ -9,6 +9,10 @@ A lever with a recorded `history` (a policy that began after the anchor, such as
 case-by-case licences of January 2026) takes its recorded value h before that calendar month u
 in every scenario, except from the policy start on where the scenario sets the lever itself;
 when the policy starts at or before u, its ramp starts from h: value(t) = h + (target - h) w(t).
+
+A switch may also be given a strength per sample (`strengths`, arrays in [0, 1]), as the
+signposts do to treat an unsettled policy as uncertain: each sample's target is then the lever
+at its own strength, linear between the levels as for a scalar strength.
 """
 
 from __future__ import annotations
@@ -39,15 +43,31 @@ def _read(p, strength: float, reading: np.ndarray) -> np.ndarray:
     return np.where(reading >= 0, level + reading * (up - level), level + reading * (level - down))
 
 
+def _read_strengths(p, strengths: np.ndarray, reading: np.ndarray) -> np.ndarray:
+    """The lever at a strength per sample (1, samples): linear between off (0), status-quo (0.5)
+    and strong (1), each level read as `_read` reads it."""
+    off, mid, strong = (_read(p, LEVELS[k], reading) for k in ("off", "status-quo", "strong"))
+    s = np.clip(np.asarray(strengths, dtype=float), 0.0, 1.0)[None, :]
+    lower = off + (mid - off) * s / 0.5
+    upper = mid + (strong - mid) * (s - 0.5) / 0.5
+    return np.where(s <= 0.5, lower, upper)
+
+
 def lever_schedules(
-    scenario: Scenario, registry: Registry, params: dict[str, np.ndarray], n_months: int
+    scenario: Scenario,
+    registry: Registry,
+    params: dict[str, np.ndarray],
+    n_months: int,
+    strengths: dict[str, np.ndarray] | None = None,
 ) -> dict[str, np.ndarray]:
     """Lever values, arrays of shape (months, samples), months counted from the anchor.
 
     The switch's lever reading (`{switch}_lever_reading`, 0 = the levels) moves the status quo
     and a target set by the switch within the levels' policy ranges; a target the scenario sets
-    itself is taken as given.
+    itself is taken as given. `strengths` gives some switches a strength per sample instead of
+    the scenario's one value.
     """
+    strengths = strengths or {}
     t = np.arange(n_months, dtype=float)[:, None]
     t0 = scenario.month(scenario.policy_start)
     out = {}
@@ -55,7 +75,9 @@ def lever_schedules(
         p = registry.parameters[name]
         reading = params.get(READING_PARAMETER[p.switch], np.zeros(1))[None, :]
         status_quo = _read(p, LEVELS["status-quo"], reading)
-        if name not in scenario.parameters:
+        if name not in scenario.parameters and p.switch in strengths:
+            target = _read_strengths(p, strengths[p.switch], reading)
+        elif name not in scenario.parameters:
             target = _read(p, scenario.switches[p.switch], reading)
         ramp_months = np.maximum(params[RAMP_PARAMETER[p.switch]], 1.0)[None, :]
         weight = np.clip((t - t0 + 1.0) / ramp_months, 0.0, 1.0)

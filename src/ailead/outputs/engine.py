@@ -54,14 +54,16 @@ def run_parameters(
     params: dict[str, np.ndarray],
     on_month: Callable[[int], None] | None = None,
     variables: Collection[str] | None = None,
+    strengths: dict[str, np.ndarray] | None = None,
 ) -> xr.Dataset:
     """Run a scenario on given parameter arrays (one value per sample for every registry name).
 
     The scenario's own overrides are applied on top. `run` samples and calls this; analyses that
     bring their own sample matrix (sensitivity, calibration) call it directly. `variables`
     keeps only the named monthly variables (default: all), which saves time and memory.
+    `strengths` gives switches a strength per sample (`ailead.inputs.levers.lever_schedules`).
     """
-    sc, params, levers, n_months = simulation_inputs(scenario, params)
+    sc, params, levers, n_months = simulation_inputs(scenario, params, strengths)
     return dataset(sc, params, simulate(params, levers, n_months, on_month), variables)
 
 
@@ -106,9 +108,9 @@ def run_batch(
     return results  # type: ignore[return-value]
 
 
-def simulation_inputs(scenario, params):
+def simulation_inputs(scenario, params, strengths=None):
     """The scenario, its parameter arrays with its overrides applied, its lever schedules and the
-    number of months simulated from the anchor."""
+    number of months simulated from the anchor (`strengths`: per-sample switch strengths)."""
     sc = load_scenario(scenario)
     registry = load_registry()
     missing = set(registry.parameters) - set(params)
@@ -117,4 +119,4 @@ def simulation_inputs(scenario, params):
     samples = len(next(iter(params.values())))
     params = {**params, **{k: np.full(samples, v) for k, v in sc.parameters.items()}}
     n_months = sc.month(sc.end) + 1
-    return sc, params, lever_schedules(sc, registry, params, n_months), n_months
+    return sc, params, lever_schedules(sc, registry, params, n_months, strengths), n_months

@@ -25,7 +25,7 @@ from ailead.outputs.engine import run as run_model
 from ailead.outputs.findings import headline, months, verdict_rule_text
 from ailead.outputs.labels import number, percent
 from ailead.outputs.verdict import probabilities
-from ailead.report.findings import run_findings, switch_findings
+from ailead.report.findings import run_findings, signposts_section, switch_findings
 
 CAVEAT = (
     "Every result in this report holds under these assumptions: it models the essay's argument "
@@ -176,6 +176,7 @@ def build_report(
             fans=fans,
         ),
         Section("Switch table", [switch_note, SPAN_NOTE], switch_table),
+        Section("Signposts: which world the latest observations point to", *signposts_section()),
         *(
             [
                 Section(

@@ -87,3 +87,32 @@ def run_findings(leads: dict[str, np.ndarray], samples: int) -> list[str]:
 def _signed(value: float) -> str:
     text = months(value)
     return text if text.startswith("-") or text == "0" else f"+{text}"
+
+
+def signposts_section() -> tuple[list[str], pd.DataFrame]:
+    """The signposts' answer for a report: P(world) as of the latest observations, the most
+    informative indicators, and each indicator's influence (`ailead.analysis.signposts`)."""
+    from ailead.analysis.signposts import signposts
+    from ailead.calibrate.indicators import INDICATORS
+
+    result = signposts()
+    named = [INDICATORS[name].series.description for name in result.most_informative()]
+    shares = ", ".join(f"{k} {percent(v)}" for k, v in result.probabilities.items())
+    before = ", ".join(f"{k} {percent(v)}" for k, v in result.prior_probabilities.items())
+    text = [
+        f"As of {result.as_of}, with the policy switches uncertain (uniform between off and "
+        f"strong), the record and the latest signposts give for {month_name(result.target)}: "
+        f"{shares} (before the observations: {before}). The most informative indicators: "
+        f"{'; '.join(named)}. Command: ailead signposts.",
+        "Influence: how far P(world) moves when an indicator's rows are left out (importance "
+        "reweighting of the same particles); the table lists what to watch next year.",
+    ]
+    watch = result.watch
+    table = pd.DataFrame({
+        "Indicator": [INDICATORS[n].series.description for n in watch["indicator"]],
+        "Unit": watch["unit"], "Next 12 months, median": watch["p50"],
+        "Expected shift in P(world)": watch["expected_shift"],
+        "Expected shift in P(scenario two)": watch["expected_shift_two"],
+        "P(scenario two) per unit": watch["two_per_unit"], "Per": watch["per"],
+    })  # fmt: skip
+    return text, table

@@ -7,6 +7,7 @@ limit; refusals are one plain message (`{"detail": ...}`) naming the field, the 
 is allowed, with status 413, 422 or 503.
 """
 
+import functools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -124,6 +125,12 @@ def create_app(limits: Limits | None = None) -> FastAPI:
         verdict classes and preset scenarios (the same table the CLI and reports use)."""
         return labels.table()
 
+    @app.get("/api/signposts", responses=ERRORS, tags=["signposts"])
+    def signposts_answer(as_of: str | None = None) -> dict[str, Any]:
+        """Which world the shipped observations point to (`ailead signposts`): P(world), the
+        influence of each indicator, what to watch and each indicator's fan under each world."""
+        return _signposts(as_of)
+
     @app.get("/api/limits", response_model=LimitsInfo, tags=["reference"])
     def limits_info() -> dict[str, Any]:
         """The largest request this server answers."""
@@ -139,6 +146,14 @@ def create_app(limits: Limits | None = None) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
+
+
+@functools.lru_cache(maxsize=4)
+def _signposts(as_of: str | None) -> dict[str, Any]:
+    """The signposts' answer, once per as-of date (the shipped observations do not change)."""
+    from ailead.analysis.signposts import signposts
+
+    return signposts(as_of=as_of).to_dict()
 
 
 def _json(content: bytes) -> Response:
