@@ -32,7 +32,7 @@ from scipy import stats
 from ailead.analysis.watch import SHORT, fan_table, next_year_rows, watch_table, yearly_rows
 from ailead.calibrate.indicators import INDICATORS, indicator_values, load_signposts, spec_of
 from ailead.calibrate.inference import Prior, registry_prior
-from ailead.calibrate.observations import bound_signs, load_observations, on_scale
+from ailead.calibrate.observations import SERIES, bound_signs, load_observations, on_scale
 from ailead.calibrate.smc import effective_sample_size, gaussian_log_likelihood, normalise, smc
 from ailead.errors import AileadError, short
 from ailead.inputs.levers import lever_schedules
@@ -43,11 +43,14 @@ from ailead.outputs.engine import run_parameters
 from ailead.outputs.verdict import OUTCOMES, classify
 
 SWITCHES = ("compute", "access", "distillation")
-VARIABLES = (
-    "lead_months", "lead_at_release_months", "largest_run_flop", "production_h100e",
-    "nvidia_production_h100e", "exports_h100e", "smuggled_h100e", "remote_access_h100e",
-    "compute_stock_h100e", "capability_eci", "compute_ratio", "adoption", "market_share",
-)  # fmt: skip
+# The run's variables the record's series read, and those the new indicators read.
+VARIABLES = tuple(
+    sorted(
+        {spec.variable for spec in SERIES.values()}
+        | {"lead_months", "production_h100e", "nvidia_production_h100e", "remote_access_h100e"}
+        | {"compute_ratio", "compute_stock_h100e"}
+    )
+)
 TARGET = "2028-12"
 RECORD = "record"  # the group of the record's rows that are no signpost indicator
 
