@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -253,15 +254,16 @@ def load_scenario(ref: str | Scenario | dict[str, Any]) -> Scenario:
         raise AileadError(f"{label}: {plain_errors(exc)}") from None
 
 
-def plain_errors(exc: ValidationError) -> str:
+def plain_errors(exc: ValidationError, fields: Iterable[str] | None = None) -> str:
     """Pydantic errors as plain text naming the field, the value and what is allowed (the first
-    three, and how many more): the one message style of every input file and request."""
+    three, and how many more): the one message style of every input file and request. `fields`
+    are the allowed top-level fields an unknown one is told about (default: a scenario's)."""
     parts = []
     for err in exc.errors():
         field = ".".join(field_name(x) for x in err["loc"]) or "scenario"
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
-            allowed = ", ".join(Scenario.model_fields)
+            allowed = ", ".join(Scenario.model_fields if fields is None else fields)
             msg = f"unknown field; allowed fields: {allowed}"
         elif err["type"] == "missing":
             msg = "missing; it is required"
