@@ -17,6 +17,7 @@ The folder's ``sweep.json`` names the sweep it holds; another sweep is refused t
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,11 +144,18 @@ def target_rows(ds: xr.Dataset, first_sample: int = 0) -> pd.DataFrame:
             continue
         dims = [d for d in da.dims if d != "sample"]
         flat = da.transpose("sample", *dims).values.reshape(ds.sizes["sample"], -1)
-        labels = pd.MultiIndex.from_product([da[d].values for d in dims]) if dims else [()]
-        for j, label in enumerate(labels):
-            columns["_".join([name, *map(str, label)])] = flat[:, j].astype(float)
+        for j, column in enumerate(column_names(da)):
+            columns[column] = flat[:, j].astype(float)
     columns["outcome"] = at["outcome"].values.astype(str)
     return pd.DataFrame(columns)
+
+
+def column_names(da: xr.DataArray) -> list[str]:
+    """A variable's columns: its name, then one per label of its dimensions other than sample
+    and time, in C order (capability_us, capability_cn; market_share_developed_us, ...)."""
+    dims = [d for d in da.dims if d not in ("sample", "time")]
+    labels = itertools.product(*(da[d].values for d in dims))
+    return ["_".join([str(da.name), *map(str, label)]) for label in labels]
 
 
 def open_output(out: Path, sweep: Sweep, base: Scenario) -> Path:

@@ -84,7 +84,7 @@ def cluster(workers: int = 2, scheduler: str | None = None) -> Iterator[Client]:
         n_workers=workers,
         threads_per_worker=1,
         processes=True,
-        dashboard_address=None,
+        dashboard_address=":0",  # any free port: several sweeps may run on one machine
         silence_logs=logging.ERROR,
     )
     with local, distributed.Client(local) as client:

@@ -4,10 +4,10 @@
 other module adds its commands through `register(app)`.
 """
 
-from ailead.cli import analysis, runs, signposts, validate, web
+from ailead.cli import analysis, runs, signposts, sweep, validate, web
 from ailead.cli.core import app
 
-for _module in (runs, analysis, signposts, validate, web):
+for _module in (runs, analysis, signposts, sweep, validate, web):
     _module.register(app)
 
 __all__ = ["app"]
