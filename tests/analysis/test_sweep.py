@@ -13,10 +13,11 @@ import pytest
 from cli_helpers import invoke
 
 from ailead.analysis import sweep_dask
-from ailead.analysis.sweep import Chunk, compute_chunk, content_hash, plan, target_rows
+from ailead.analysis.sweep import Chunk, chunk_draws, compute_chunk, content_hash, plan, target_rows
 from ailead.analysis.sweep_dask import cluster, run_sweep
 from ailead.analysis.sweep_save import save_cells
 from ailead.errors import AileadError
+from ailead.inputs.scenario import load_scenario
 from ailead.inputs.sweep import cell_scenario, load_sweep
 from ailead.outputs.engine import run
 from ailead.store import load_run
@@ -110,6 +111,18 @@ def test_a_cell_is_the_run_of_its_settings_whatever_the_chunking(tmp_path):
         direct = target_rows(run(cell_scenario(base, settings), samples=24, seed=3))
         pd.testing.assert_frame_equal(chunked, direct[chunked.columns])
     assert not by_cell[(10, 0)][0].equals(by_cell[(10, 3)][0])  # the cells differ
+
+
+@pytest.mark.parametrize("calibration", ["prior", "posterior"])
+def test_a_chunk_draws_its_samples_alone(calibration):
+    sc = load_scenario({"name": "x", "calibration": calibration})
+    whole = chunk_draws(sc, 50, 7, 0, 50)
+    for start, stop in ((0, 1), (13, 29), (49, 50)):
+        part = chunk_draws(sc, 50, 7, start, stop)
+        assert part.keys() == whole.keys()
+        for name, values in whole.items():
+            np.testing.assert_array_equal(part[name], values[start:stop], err_msg=name)
+    assert len(set(whole["frontier_growth_history"])) > 25  # drawn, not the defaults
 
 
 def test_chunk_ids_change_with_the_sweep(tmp_path):

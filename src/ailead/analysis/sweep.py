@@ -2,9 +2,9 @@
 
 A sweep (`ailead.inputs.sweep`) runs every cell of its grid on the same `samples` draws (seed
 `seed`, common random numbers). The draws of a cell are cut into chunks of `chunk` samples; a
-chunk is the cell's samples start..stop-1, drawn as the first `stop` draws of the sweep's seed
-and cut (the registry's Sobol draws and the posterior's both keep "the first k of n equal a run
-of k"), so a sample's values do not depend on how the cell is chunked.
+chunk is the cell's samples start..stop-1 of the run of `samples` with the sweep's seed, drawn
+from `start` on (`Registry.sample(start=)`, `posterior_parameters(start=)`: "the first k of n
+equal a run of k"), so a sample's values do not depend on how the cell is chunked.
 
 A chunk's id hashes the sweep's content (file and base scenario, resolved, and the ailead
 version), its cell and its range: a changed sweep never reuses a stale chunk. A chunk's rows (one
@@ -116,15 +116,15 @@ def plan(sweep: Sweep, base: Scenario) -> list[Chunk]:
 
 
 def chunk_draws(scenario: Scenario, samples: int, seed: int, start: int, stop: int):
-    """Parameter arrays of samples start..stop-1 of a run of `samples` with `seed`: the first
-    `stop` draws, cut (one sample: the defaults, or the posterior medians)."""
-    draw = posterior_parameters if scenario.calibration == "posterior" else _prior
-    n = 1 if samples == 1 else max(stop, 2)
-    return {name: values[start:stop] for name, values in draw(n, seed).items()}
-
-
-def _prior(n: int, seed: int) -> dict[str, np.ndarray]:
-    return load_registry().sample(n, seed)
+    """Parameter arrays of samples start..stop-1 of a run of `samples` with `seed` (one sample:
+    the defaults, or the posterior medians), drawn without the samples before `start`."""
+    posterior = scenario.calibration == "posterior"
+    draw = posterior_parameters if posterior else load_registry().sample
+    if samples == 1:
+        return draw(1, seed)
+    count = max(stop - start, 2)  # one draw from the start would be the defaults
+    drawn = draw(count, seed, start=start)
+    return {name: values[: stop - start] for name, values in drawn.items()}
 
 
 def compute_chunk(chunk: Chunk) -> pd.DataFrame:
