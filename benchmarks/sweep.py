@@ -55,8 +55,8 @@ def throughput(workers: int, sweep: Sweep, repeats: int, folder: Path) -> tuple[
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cells", type=int, default=4)
-    parser.add_argument("--samples", type=int, default=8_000)
-    parser.add_argument("--chunk", type=int, default=1_000)
+    parser.add_argument("--samples", type=int, default=16_000)
+    parser.add_argument("--chunk", type=int, default=4_000)
     parser.add_argument("--repeats", type=int, default=2)
     args = parser.parse_args()
     sweep = sweep_of(args.cells, args.samples, args.chunk)

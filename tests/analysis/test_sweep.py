@@ -217,6 +217,15 @@ def test_a_failed_chunk_is_retried_and_a_lost_workers_chunk_rerun(client, tmp_pa
 
 
 @pytest.mark.slow
+def test_workers_of_another_ailead_version_are_refused(client, tmp_path, monkeypatch):
+    sweep, base = load_sweep(write(tmp_path, SWEEP))
+    monkeypatch.setattr(sweep_dask, "__version__", "0.0.other")
+    with pytest.raises(AileadError, match="workers must run ailead 0.0.other; found tcp://"):
+        run_sweep(sweep, base, tmp_path / "out", client)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
 def test_the_cli_runs_resumes_and_saves_the_cells(tmp_path, monkeypatch):
     path = write(tmp_path, SWEEP.replace("samples: 24", "samples: 8"))
     out = tmp_path / "out"

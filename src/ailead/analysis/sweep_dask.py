@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ailead._version import __version__
 from ailead.analysis.sweep import (
     Chunk,
     compute_chunk,
@@ -91,6 +92,24 @@ def cluster(workers: int = 2, scheduler: str | None = None) -> Iterator[Client]:
         yield client
 
 
+def _worker_version() -> str:
+    from ailead._version import __version__ as version
+
+    return version
+
+
+def _check_workers(client: Client) -> None:
+    """Every worker runs this ailead version (chunk ids assume it), or one plain error."""
+    try:
+        versions = client.run(_worker_version)
+    except (ImportError, AttributeError) as exc:
+        raise AileadError(f"sweep: the dask workers cannot import ailead ({exc})") from None
+    other = {addr: v for addr, v in versions.items() if v != __version__}
+    if not versions or other:
+        found = ", ".join(f"{a}: {v}" for a, v in other.items()) or "no workers"
+        raise AileadError(f"sweep: the dask workers must run ailead {__version__}; found {found}")
+
+
 def run_sweep(
     sweep: Sweep,
     base: Scenario,
@@ -107,6 +126,7 @@ def run_sweep(
     """
     distributed = _distributed()
     chunks = plan(sweep, base)
+    _check_workers(client)
     out = open_output(Path(out), sweep, base)
     todo = [c for c in chunks if not (out / c.path).is_file()]
     done, failed = len(chunks) - len(todo), []
@@ -119,18 +139,19 @@ def run_sweep(
     for future in distributed.as_completed(futures):
         chunk = futures.pop(future)
         if future.status != "finished":
-            failed.append((chunk, future.exception()))
+            error = future.exception() if future.status == "error" else None
+            failed.append((chunk, f"{type(error).__name__}: {error}" if error else future.status))
             continue
         write_chunk(out, chunk, future.result())
         done += 1
         if on_progress is not None:
             on_progress(done, len(chunks))
     if failed:
-        chunk, exc = failed[0]
+        chunk, why = failed[0]
         raise AileadError(
             f"sweep {sweep.name}: {len(failed)} of {len(todo)} chunks failed (first: cell "
-            f"{chunk.cell}, samples {chunk.start}-{chunk.stop - 1}: {type(exc).__name__}: "
-            f"{exc}); the others are saved in {out}: run the sweep again to finish the rest"
+            f"{chunk.cell}, samples {chunk.start}-{chunk.stop - 1}: {why}); the others are "
+            f"saved in {out}: run the sweep again to finish the rest"
         )
     table = summary(out, sweep, chunks)
     write_summary(out, table)
