@@ -238,6 +238,7 @@ def test_the_cli_runs_resumes_and_saves_the_cells(tmp_path, monkeypatch):
     rows = pd.read_parquet(next((out / "cell=0003").glob("*.parquet")))
     np.testing.assert_array_equal(saved.at_target["lead_months"].values, rows["lead_months"])
     assert saved.info["samples"] == 8 and saved.info["seed"] == 3
+    assert saved.info["scenario"] == "small-cell0003" and saved.scenario.switches["compute"] == 1
     assert saved.at_target["parameters"].sel(parameter="remote_access_rule").values[0] == 0.5
     again = invoke("sweep", path, "--workers", 1, "--out", out)
     assert again.exit_code == 0 and "0 chunks run, 4 already done" in again.stderr

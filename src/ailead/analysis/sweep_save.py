@@ -5,7 +5,7 @@ quantiles (`ailead.store`). A sweep keeps only its targets, and only at the targ
 cell is saved as a run whose Dataset holds the targets at the target month (a time axis of one
 month: its "monthly quantiles" are those of that month), the verdict, and the parameters of
 every sample (drawn again here: the same draws, with the cell's settings applied, as the run
-engine applies a scenario's). `ailead reproduce` on such a run reruns the whole scenario and
+engine applies a scenario's). `ailead runs reproduce` on such a run reruns the scenario and
 finds variables the sweep did not keep, so it reports a difference: compare the targets instead.
 """
 
@@ -46,6 +46,7 @@ def cell_dataset(out: Path, sweep: Sweep, chunks: list[Chunk], cell: int) -> xr.
     coords = {k: v for k, v in at.coords.items() if k not in ("sample",)}
     ds = xr.Dataset(variables, coords={**coords, "sample": rows["sample"].to_numpy()})
     ds.attrs.update(probe.attrs, seed=sweep.seed, samples=n)
+    ds.attrs["scenario"] = f"{sweep.name}-cell{cell:04d}"  # the scenario's own name is the base's
     ds.attrs["description"] = f"sweep {sweep.name}, cell {cell}: {sweep.cell_labels()[cell]}"
     return ds
 
