@@ -53,6 +53,8 @@ def sweep_cmd(
         from ailead.store import check_writable
 
         check_writable()
+    if scheduler is None:
+        _check_memory(sweep.chunk, base.month(base.end) + 1, workers or 2)
     out = out if out is not None else Path(f"sweep-{sweep.name}")
     with cluster(workers or 2, scheduler) as client, _bar(f"{sweep.name}: chunks") as on_progress:
         result = run_sweep(sweep, base, out, client, on_progress)
@@ -67,6 +69,18 @@ def sweep_cmd(
         ids = save_cells(result.out, sweep, chunks)
         print(f"saved {len(ids)} cells as runs {', '.join(ids)}", file=sys.stderr)
     _show(_summary_table(result.table, [a.name for a in sweep.grid], sweep.targets[0]), CAVEAT)
+
+
+def _check_memory(chunk: int, months: int, workers: int) -> None:
+    """Refuse a local cluster whose workers' chunks together need more memory than is free."""
+    from ailead.outputs.budget import available_bytes, estimate_bytes, gigabytes
+
+    need, free = workers * estimate_bytes(chunk, months), available_bytes()
+    if free is not None and need > free:
+        raise AileadError(
+            f"chunk: value {chunk} needs about {gigabytes(need)} of memory on {workers} workers "
+            f"and {gigabytes(free)} is available; allowed: a smaller chunk or fewer --workers"
+        )
 
 
 def _summary_table(table, axes: list[str], target: str):

@@ -27,7 +27,15 @@ import math
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from ailead.errors import AileadError, short
 from ailead.inputs.registry import SWITCHES, load_registry
@@ -42,7 +50,8 @@ from ailead.inputs.sizes import Seed
 from ailead.inputs.yaml_files import parse_yaml, read_yaml_text
 
 MAX_CELLS = 10_000  # cells of one grid: a larger grid is a mistake more often than a plan
-MAX_CHUNK = 100_000  # samples per task: about 60 MB per kept variable-month at 72 months
+MAX_CHUNK = 100_000  # samples per task (the command line also checks a chunk's memory)
+MAX_TASKS = 1_000_000  # chunks in all: the plan holds one small object per chunk
 NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 
 
@@ -91,6 +100,16 @@ class Sweep(BaseModel):
         if len(set(value)) != len(value):
             raise ValueError(f"value {short(value)} repeats a variable; allowed: each once")
         return value
+
+    @model_validator(mode="after")
+    def _tasks(self) -> Sweep:
+        tasks = len(self.cells()) * -(-self.samples // self.chunk)
+        if tasks > MAX_TASKS:
+            raise ValueError(
+                f"samples {self.samples} in chunks of {self.chunk} over {len(self.cells())} cells "
+                f"is {tasks} tasks; allowed: at most {MAX_TASKS} (a larger chunk, fewer samples)"
+            )
+        return self
 
     def cells(self) -> list[dict[str, float]]:
         """Each cell's axis values, the first axis varying slowest (one empty cell: no grid)."""
