@@ -181,7 +181,7 @@ def test_a_sweep_on_two_workers_resumes_after_an_interruption(client, tmp_path):
     interrupted = Recorded(str(first), fail=((1, 2, 0),))
     with pytest.raises(AileadError, match="1 of 12 chunks failed .* run the sweep again"):
         run_sweep(sweep, base, out, client, compute=interrupted, retries=0)
-    files = sorted(out.glob("cell=*/chunk-*.parquet"))
+    files = sorted(out.glob("rows/cell=*/chunk-*.parquet"))
     assert len(files) == 11 and not (out / "summary.csv").exists()
     assert len({pid for pids in tries(first).values() for pid in pids}) == 2  # both workers ran
 
@@ -197,6 +197,8 @@ def test_a_sweep_on_two_workers_resumes_after_an_interruption(client, tmp_path):
     again = run_sweep(sweep, base, out, client, compute=Recorded(str(third)))
     assert len(tries(third)) == 1 and again.ran == 1
     pd.testing.assert_frame_equal(again.table, result.table)
+    dataset = pd.read_parquet(out / "rows")  # every row, with its cell from the partition
+    assert len(dataset) == 4 * 24 and sorted(dataset["cell"].astype(int).unique()) == [0, 1, 2, 3]
     stored = pd.read_csv(out / "summary.csv")
     assert list(stored["samples"]) == [24] * 4
     direct = run(cell_scenario(base, sweep.cells()[2]), samples=24, seed=3)
@@ -244,7 +246,7 @@ def test_the_cli_runs_resumes_and_saves_the_cells(tmp_path, monkeypatch):
     assert "strong" in result.stdout and "lead_months" in result.stdout
     run_ids = result.stderr.split("saved 4 cells as runs ")[1].split()[0:4]
     saved = load_run(run_ids[3].rstrip(","))
-    rows = pd.read_parquet(next((out / "cell=0003").glob("*.parquet")))
+    rows = pd.read_parquet(next((out / "rows" / "cell=0003").glob("*.parquet")))
     np.testing.assert_array_equal(saved.at_target["lead_months"].values, rows["lead_months"])
     assert saved.info["samples"] == 8 and saved.info["seed"] == 3
     assert saved.info["scenario"] == "small-cell0003" and saved.scenario.switches["compute"] == 1

@@ -9,7 +9,8 @@ equal a run of k"), so a sample's values do not depend on how the cell is chunke
 A chunk's id hashes the sweep's content (file and base scenario, resolved, and the ailead
 version), its cell and its range: a changed sweep never reuses a stale chunk. A chunk's rows (one
 per sample: `sample`, each target at the target month, `outcome`) are a Parquet file
-``cell=CCCC/chunk-KKKK-ID.parquet`` under the output folder, written whole or not at all
+``rows/cell=CCCC/chunk-KKKK-ID.parquet`` under the output folder (a Hive-partitioned dataset:
+``pandas.read_parquet(OUT / "rows")`` reads every row with its `cell`), written whole or not at all
 (`ailead.files`), so a file that exists is a finished chunk and a rerun skips it (resume).
 The folder's ``sweep.json`` names the sweep it holds; another sweep is refused there.
 """
@@ -60,7 +61,7 @@ class Chunk:
     @property
     def path(self) -> Path:
         """The chunk's file, relative to the output folder."""
-        return Path(f"cell={self.cell:04d}", f"chunk-{self.index:04d}-{self.id}.parquet")
+        return Path("rows", f"cell={self.cell:04d}", f"chunk-{self.index:04d}-{self.id}.parquet")
 
     @property
     def work(self) -> int:
