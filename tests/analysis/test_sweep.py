@@ -237,7 +237,7 @@ def test_workers_of_another_ailead_version_are_refused(client, tmp_path, monkeyp
 
 
 @pytest.mark.slow
-def test_the_cli_runs_resumes_and_saves_the_cells(tmp_path, monkeypatch):
+def test_the_cli_runs_resumes_and_saves_the_cells(client, tmp_path, monkeypatch):
     path = write(tmp_path, SWEEP.replace("samples: 24", "samples: 8"))
     out = tmp_path / "out"
     result = invoke("sweep", path, "--workers", 1, "--out", out, "--save")
@@ -251,8 +251,12 @@ def test_the_cli_runs_resumes_and_saves_the_cells(tmp_path, monkeypatch):
     assert saved.info["samples"] == 8 and saved.info["seed"] == 3
     assert saved.info["scenario"] == "small-cell0003" and saved.scenario.switches["compute"] == 1
     assert saved.at_target["parameters"].sel(parameter="remote_access_rule").values[0] == 0.5
-    again = invoke("sweep", path, "--workers", 1, "--out", out)
+    (out / "summary.csv").unlink()
+    again = invoke("sweep", path, "--scheduler", client.scheduler.address, "--out", out)
     assert again.exit_code == 0 and "0 chunks run, 4 already done" in again.stderr
+    assert (out / "summary.csv").is_file()
+    both = invoke("sweep", path, "--scheduler", client.scheduler.address, "--workers", 2)
+    assert both.exit_code == 2 and "--workers: not with --scheduler" in both.stderr
     monkeypatch.setattr(sweep_dask, "CONNECT_TIMEOUT_S", 1)
     bad = invoke("sweep", path, "--scheduler", "tcp://127.0.0.1:9", "--out", tmp_path / "o2")
     assert bad.exit_code == 2 and "--scheduler 'tcp://127.0.0.1:9': cannot connect" in bad.stderr
