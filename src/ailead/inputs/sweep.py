@@ -80,8 +80,6 @@ class Sweep(BaseModel):
     @field_validator("grid", mode="before")
     @classmethod
     def _grid(cls, value: Any) -> tuple[Axis, ...]:
-        if isinstance(value, tuple) and all(isinstance(a, Axis) for a in value):
-            return value
         if not isinstance(value, dict):
             raise ValueError(f"value {short(value)} is not a mapping of name: [values]")
         axes = tuple(_axis(str(name), raw) for name, raw in value.items())
