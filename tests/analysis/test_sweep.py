@@ -219,11 +219,18 @@ def test_a_failed_chunk_is_retried_and_a_lost_workers_chunk_rerun(client, tmp_pa
     flaky = Recorded(str(log), fail=((0, 0, 0), (3, 0, 0)), kill=((2, 0, 0),))
     result = run_sweep(sweep, base, tmp_path / "out", client, compute=flaky, retries=1)
     assert result.ran == 4 and len(result.table) == 4
-    by_cell = {c.cell: len(tries(log)[c.id]) for c in plan(sweep, base)}
-    assert by_cell == {0: 2, 1: 1, 2: 2, 3: 2}
-    killed = next(c for c in plan(sweep, base) if c.cell == 2)
-    first, second = sorted(log.glob(f"{killed.id}-*"))
-    assert first.name.split("-")[2] != second.name.split("-")[2]  # rerun in another process
+    chunks = plan(sweep, base)
+    by_cell = {c.cell: len(tries(log)[c.id]) for c in chunks}
+    # the failed and the killed chunks ran again; a result held by the worker that died may be
+    # computed again too (dask recomputes lost results), so the others ran at least once
+    assert by_cell[0] >= 2 and by_cell[2] >= 2 and by_cell[3] >= 2 and by_cell[1] >= 1
+    killed = next(c for c in chunks if c.cell == 2)
+    pid = {int(p.name.split("-")[1]): p.name.split("-")[2] for p in log.glob(f"{killed.id}-*")}
+    assert pid[0] != pid[1]  # rerun in another process
+    for chunk in chunks:  # retried or not, each file holds the chunk's rows
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(tmp_path / "out" / chunk.path), compute_chunk(chunk)
+        )
     client.wait_for_workers(2, timeout=60)  # the nanny restarted the worker that died
 
 
