@@ -89,7 +89,9 @@ def _summary_table(table, axes: list[str], target: str):
         c.removesuffix("_p50") for c in table.columns if c.startswith(target) and c.endswith("_p50")
     )
     shares = ("p_scenario_one", "p_contested", "p_scenario_two")
-    view = _table(*axes, column, *shares, right=(column, *shares))
+    names = [s.removeprefix("p_").replace("_", "-") for s in shares]  # scenario-one, ...
+    header = f"{column} p50 (p5, p95)"
+    view = _table(*axes, header, *names, right=(header, *names))
     for _, row in table.iterrows():
         span = f"{_num(row[column + '_p50'])} [{_num(row[column + '_p5'])}, "
         span += f"{_num(row[column + '_p95'])}]"
