@@ -251,7 +251,7 @@ def test_run_saves_to_the_store_and_exports_without_overwriting(tmp_path, monkey
 def test_help_lists_every_command_with_its_help():
     text = " ".join(ok("--help").stdout.split())
     commands = typer.main.get_command(app).commands
-    assert len(commands) == 17
+    assert len(commands) == 18
     for name, command in commands.items():
         first_words = " ".join(command.help.split()[:3])
         assert f"{name} {first_words}" in text
