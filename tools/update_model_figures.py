@@ -1,8 +1,9 @@
-"""Regenerate the README's figures on what the model does (never typed by hand).
+"""Regenerate the figures on what the model does (never typed by hand).
 
     python tools/update_model_figures.py
 
-Rewrites, in README.md, the blocks between `<!-- NAME:start -->` and `<!-- NAME:end -->`:
+Rewrites, in README.md and docs/model.md (wherever the markers are), the blocks between
+`<!-- NAME:start -->` and `<!-- NAME:end -->`:
 - verdict: each preset's lead at 2028-12 (continuous, at PRC releases, in OOM) and the share of
   samples in each of the essay's worlds, 1,000 samples, seed 0;
 - growth: the frontier's growth in effective compute, 2025-2030, median, 90% range and the worst
@@ -29,7 +30,7 @@ from ailead.outputs.engine import run_parameters
 from ailead.outputs.labels import percent
 
 ROOT = Path(__file__).resolve().parents[1]
-README = ROOT / "README.md"
+PAGES = (ROOT / "README.md", ROOT / "docs" / "model.md")  # the pages that hold generated blocks
 CHART = ROOT / "docs" / "loop.png"
 SAMPLES, SEED = 1000, 0
 TARGET = np.datetime64("2028-12-01")
@@ -221,15 +222,17 @@ def counter_moves_block() -> str:
     return "\n".join(lines)
 
 
+def has_block(text: str, name: str) -> bool:
+    return f"<!-- {name}:start -->" in text and f"<!-- {name}:end -->" in text
+
+
 def replace_block(text: str, name: str, body: str) -> str:
     pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.S)
-    if not pattern.search(text):
-        raise SystemExit(f"README.md lacks the {name} markers")
     return pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), text)
 
 
 def blocks(chart: bool = True) -> dict[str, str]:
-    """Every generated block of the README, by marker name."""
+    """Every generated block, by marker name."""
     runs = {name: ailead.run(name, samples=SAMPLES, seed=SEED) for name in PRESETS}
     return {
         "verdict": verdict_block(runs),
@@ -241,11 +244,16 @@ def blocks(chart: bool = True) -> dict[str, str]:
 
 
 def main() -> None:
-    text = README.read_text(encoding="utf-8")
+    texts = {path: path.read_text(encoding="utf-8") for path in PAGES}
     for name, body in blocks().items():
-        text = replace_block(text, name, body)
+        holders = [path for path, text in texts.items() if has_block(text, name)]
+        if not holders:
+            raise SystemExit(f"no page holds the {name} markers")
+        for path in holders:
+            texts[path] = replace_block(texts[path], name, body)
         print(f"{name}:\n{body}\n")
-    README.write_text(text, encoding="utf-8")
+    for path, text in texts.items():
+        path.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

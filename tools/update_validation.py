@@ -5,9 +5,8 @@
 
 In order: recalibrate the shipped parameter set (src/ailead/data/posterior.csv); write
 docs/validation.md (validation table, calibration, backtest with its chart docs/backtest.png and
-.svg); in README.md, replace the essay's calibration targets at the registry defaults between
-`<!-- targets:start -->` and `<!-- targets:end -->` and the validation table between
-`<!-- validation:start -->` and `<!-- validation:end -->`; with --release, store the presets' key
+.svg); in docs/model.md, replace the essay's calibration targets at the registry defaults between
+`<!-- targets:start -->` and `<!-- targets:end -->`; with --release, store the presets' key
 outputs for this version (`ailead changes --record`).
 """
 
@@ -39,7 +38,7 @@ from ailead.checks.validate import (
 from ailead.inputs.posterior import shipped_posterior_path
 
 ROOT = Path(__file__).resolve().parents[1]
-README = ROOT / "README.md"
+MODEL_PAGE = ROOT / "docs" / "model.md"
 DOCS = ROOT / "docs" / "validation.md"
 CHART = ROOT / "docs" / "backtest"
 PARTICLES = 1000
@@ -188,7 +187,7 @@ def backtest_section() -> str:
 def replace_block(text: str, block: str, start: str = START, end: str = END) -> str:
     """`text` with what lies between the lines `start` and `end` replaced by `block`."""
     if start not in text or end not in text:
-        raise SystemExit(f"README.md lacks the markers {start} / {end}")
+        raise SystemExit(f"{MODEL_PAGE.name} lacks the markers {start} / {end}")
     pattern = re.escape(start) + r"\n(?:.*?\n)?" + re.escape(end)
     return re.sub(pattern, lambda _: f"{start}\n{block}\n{end}", text, flags=re.S)
 
@@ -222,10 +221,10 @@ def main() -> None:
     DOCS.parent.mkdir(exist_ok=True)
     DOCS.write_text(docs + "\n", encoding="utf-8")
     print(f"wrote {DOCS}")
-    text = replace_block(README.read_text(encoding="utf-8"), table)
+    text = MODEL_PAGE.read_text(encoding="utf-8")
     text = replace_block(text, targets_markdown(), TARGETS_START, TARGETS_END)
-    README.write_text(text, encoding="utf-8")
-    print(f"updated {README}")
+    MODEL_PAGE.write_text(text, encoding="utf-8")
+    print(f"updated {MODEL_PAGE}")
     if args.release:
         print(f"recorded {regression.record()}")
 

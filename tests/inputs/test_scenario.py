@@ -104,11 +104,12 @@ def test_overrides_via_set():
         sc.with_overrides({"compute": "max"})
 
 
-def test_the_readme_scenario_example_loads(tmp_path):
+def test_the_documented_scenario_example_loads(tmp_path):
     import re
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    page = Path(__file__).resolve().parents[2] / "docs" / "usage.md"
+    readme = page.read_text(encoding="utf-8")
     example = re.search(r"```yaml\n(.*?)```", readme, re.S).group(1)
     path = tmp_path / "example.yaml"
     path.write_text(example)

@@ -34,7 +34,7 @@ def draws():
 def test_a_stronger_loop_never_shortens_us_leads_lead_in_ooms(draws):
     # With the loopholes closed the PRC runs less of the loop than the US in every sample.
     # (Where its research is more productive and its share of compute grows, as in some samples
-    # of `catch-up`, a stronger loop can help it more: the README says how often.)
+    # of `catch-up`, a stronger loop can help it more: docs/model.md says how often.)
     leads = [
         at_target("us-lead", with_value(draws, "ai_rnd_speedup_max", m), "lead_ooms")
         for m in STRENGTHS
