@@ -12,7 +12,7 @@ to a bucket: 1, 4, 16, ..., 4**8 = 65,536 (powers of 4), then multiples of 65,53
 repeats the last sample (valid values, no NaN) and is sliced off again, so a run of n samples
 compiles once per (bucket, months, parameter and lever names, precision, reduction): moving a
 slider, or a sample count in the same bucket, reuses the compiled code. At most 4x the work of
-n samples is done below 65,536 samples (where a run costs little), at most 1.5x above.
+n samples is done up to 65,536 samples (where a run costs little), at most n + 65,535 above.
 
 Precision. float64 (the default on a CPU) runs under the `jax.enable_x64(True)` context,
 float32 (the default on a GPU, where float64 is slow) under `jax.enable_x64(False)`: both are
