@@ -85,6 +85,9 @@ SamplesOpt = Annotated[
     int, typer.Option("--samples", "-n", help="Monte Carlo samples (1 = registry defaults only).")
 ]
 SeedOpt = Annotated[int, typer.Option("--seed", "-s", help="Seed for the parameter draws.")]
+BackendOpt = Annotated[
+    Backend, typer.Option(help="numpy, or jax: compiled, on a CPU or GPU (the extra 'gpu').")
+]
 SetOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -302,13 +305,7 @@ def run_cmd(
         Path | None,
         typer.Option("--out", "-o", help="Write the full result: .nc, .parquet or .csv."),
     ] = None,
-    backend: Annotated[
-        Backend,
-        typer.Option(
-            "--backend",
-            help="numpy (default) or jax: compiled, on a CPU or GPU (pip install 'ailead[gpu]').",
-        ),
-    ] = Backend.numpy,
+    backend: BackendOpt = Backend.numpy,
 ) -> None:
     """Run one scenario and show its headline metrics at the target month.
 
