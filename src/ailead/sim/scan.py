@@ -27,7 +27,7 @@ a compiled run from disk instead of compiling it again (seconds). Only JAX's set
 
 `run_compiled(..., reduce=f)` also applies `f(p, paths, real, ...)` on the device, where `real`
 is 1.0 for the real samples and 0.0 for the padding, and returns its result to the host; the
-outputs layer computes the lead and the summaries this way (`ailead.outputs.compiled`).
+outputs layer computes the lead and the summaries this way (`ailead.outputs.reductions`).
 """
 
 from __future__ import annotations
@@ -53,8 +53,8 @@ MISSING = (
     "(pip install 'ailead[gpu]' for NVIDIA GPUs, or pip install 'jax[cpu]' for CPUs)"
 )
 traces = 0
-"""How many times a run has been traced (compiled) in this process; a test and the benchmark
-read it to show that a new sample count in the same bucket does not compile again."""
+"""How many times a run has been traced (compiled) in this process; the tests read it
+to show that a new sample count in the same bucket does not compile again."""
 
 
 def available() -> bool:
