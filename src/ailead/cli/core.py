@@ -69,6 +69,11 @@ class Format(StrEnum):
     csv = "csv"
 
 
+class Backend(StrEnum):  # ailead.outputs.engine.BACKENDS
+    numpy = "numpy"
+    jax = "jax"
+
+
 class ListFormat(StrEnum):
     table = "table"
     json = "json"
@@ -80,6 +85,9 @@ SamplesOpt = Annotated[
     int, typer.Option("--samples", "-n", help="Monte Carlo samples (1 = registry defaults only).")
 ]
 SeedOpt = Annotated[int, typer.Option("--seed", "-s", help="Seed for the parameter draws.")]
+BackendOpt = Annotated[
+    Backend, typer.Option(help="numpy, or jax: compiled, on a CPU or GPU (the extra 'gpu').")
+]
 SetOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -171,14 +179,14 @@ def check_size(samples: int, scenarios: list[Scenario], netcdf: bool = False) ->
         print(f"{samples} samples: about {gigabytes(need)} of memory{of}", file=sys.stderr)
 
 
-def _simulate(sc: Scenario, samples: int, seed: int) -> dict[str, Any]:
+def _simulate(sc: Scenario, samples: int, seed: int, backend: str = "numpy") -> dict[str, Any]:
     """Run a scenario; return its summary at the target and its description as plain data."""
     from ailead.inputs.registry import SWITCHES
     from ailead.outputs.engine import run as run_model
     from ailead.outputs.summary import outcome_probabilities, summarize
 
     with _progress(sc.name, samples, sc.month(sc.end) + 1) as on_month:
-        ds = run_model(sc, samples=samples, seed=seed, on_month=on_month)
+        ds = run_model(sc, samples=samples, seed=seed, on_month=on_month, backend=backend)
     info = {"target": sc.target, "switches": {s: sc.switches[s] for s in SWITCHES}}
     if sc.parameters:
         info["parameters"] = dict(sc.parameters)
@@ -297,6 +305,7 @@ def run_cmd(
         Path | None,
         typer.Option("--out", "-o", help="Write the full result: .nc, .parquet or .csv."),
     ] = None,
+    backend: BackendOpt = Backend.numpy,
 ) -> None:
     """Run one scenario and show its headline metrics at the target month.
 
@@ -317,7 +326,7 @@ def run_cmd(
         check_export_path(out)
     sc = _scenario(scenario, _parse_settings(settings))
     check_size(samples, [sc], out is not None and out.suffix.lower() == ".nc")
-    res = _simulate(sc, samples, seed)
+    res = _simulate(sc, samples, seed, backend.value)
     sc, info = res["sc"], res["info"]
     if save:
         run_id = save_run(res["ds"], name=name)

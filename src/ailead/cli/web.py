@@ -32,15 +32,18 @@ def register(app: typer.Typer) -> None:
         Limits come from the environment: AILEAD_MAX_SAMPLES (default 1000),
         AILEAD_MAX_BODY_BYTES (64000), AILEAD_TIMEOUT_S (10), AILEAD_READ_TIMEOUT_S (10: a
         connection whose request is not all received within it is closed),
-        AILEAD_ENGINE_THREADS (4, used when --workers is 1).
+        AILEAD_ENGINE_THREADS (4, used when --workers is 1). The engine runs compiled where JAX
+        is installed (pip install 'ailead[gpu]'); AILEAD_BACKEND=numpy keeps it on NumPy.
         """
         import uvicorn
 
         from ailead.web import Limits
+        from ailead.web.answers import chosen_backend
         from ailead.web.limits import read_limited_protocol
 
         os.environ["AILEAD_WORKERS"] = str(workers)  # read by the app factory below
         limits = Limits.from_env()  # bad limits fail here, plainly
+        chosen_backend()
         _check_port(host, port)
         typer.echo(f"ailead explorer on http://{host}:{port}/ (Ctrl+C stops it)", err=True)
         uvicorn.run(

@@ -20,7 +20,8 @@ from ailead.inputs.registry import SWITCHES
 from ailead.inputs.scenario import Scenario
 from ailead.model import capability, lead, security
 from ailead.model.markets import MARKETS, SUPPLIERS
-from ailead.outputs.verdict import classify
+from ailead.outputs.summary import QUANTILES
+from ailead.outputs.verdict import OUTCOMES, classify
 from ailead.sim.drive import RESPONSES, Paths
 
 BLOCS = ("us", "cn")
@@ -228,17 +229,20 @@ def dataset(
     params: dict[str, np.ndarray],
     paths: Paths,
     keep: Collection[str] | None = None,
+    lead_m: np.ndarray | None = None,
 ) -> xr.Dataset:
     """The labelled result of one run from its simulated paths.
 
     `keep` names the monthly variables to include (default: all); each is computed only if
-    kept. `outcome` and `parameters` are always included.
+    kept. `outcome` and `parameters` are always included. `lead_m`: the lead in months
+    (samples, months) if already computed (the compiled backend computes it on the device).
     """
     samples = len(next(iter(params.values())))
     n_months = sc.month(sc.end) + 1
     first = sc.month(sc.start)
-    cap = paths.monthly.capability
-    lead_m = lead.lead_months(cap[:, 0].T, cap[:, 1].T, params["frontier_growth_history"])
+    if lead_m is None:
+        cap = paths.monthly.capability
+        lead_m = lead.lead_months(cap[:, 0].T, cap[:, 1].T, params["frontier_growth_history"])
     data = {
         **_supply_variables(paths, params),
         **_intelligence_variables(paths, params, lead_m),
@@ -277,6 +281,44 @@ def dataset(
     return ds
 
 
+SUMMARY_UNITS = {
+    "lead_months": "months",
+    "lead_ooms": "OOM",
+    "capability": "OOM",
+    "compute_ratio": "x",
+}
+
+
+def summary_dataset(sc: Scenario, summary: dict[str, np.ndarray], real_samples: int) -> xr.Dataset:
+    """A run's summary (`ailead.outputs.reductions.summary`) as a Dataset: each variable's
+    quantiles (quantile, time[, bloc]) from the scenario's start, and `outcome_share` (outcome).
+    """
+    first, n_months = sc.month(sc.start), sc.month(sc.end) + 1
+    coords = _coordinates(1, sc.anchor, first, n_months, ())
+    variables = {
+        name: xr.Variable(
+            ("quantile", "time", "bloc")[: np.ndim(summary[name])],
+            np.asarray(summary[name])[:, first:],
+            {"units": unit},
+        )
+        for name, unit in SUMMARY_UNITS.items()
+    }
+    variables["outcome_share"] = xr.Variable(
+        "outcome", np.asarray(summary["outcome_share"]), {"description": _outcome_text(sc)}
+    )
+    ds = xr.Dataset(
+        variables,
+        coords={
+            "quantile": list(QUANTILES.values()),
+            "time": coords["time"],
+            "bloc": list(BLOCS),
+            "outcome": list(OUTCOMES),
+        },
+    )
+    ds.attrs.update(scenario=sc.name, samples=real_samples, target=sc.target)
+    return ds
+
+
 def _outcome(sc: Scenario, lead_m: np.ndarray) -> xr.Variable:
     """Each sample's verdict at the scenario's target date."""
     target = sc.month(sc.target)
@@ -284,13 +326,15 @@ def _outcome(sc: Scenario, lead_m: np.ndarray) -> xr.Variable:
     return xr.Variable(
         "sample",
         classify(lead_m[:, target], lead_m[:, before], sc.verdict).astype(str),
-        {
-            "description": (
-                f"Verdict at {sc.target}: scenario-one (lead >= {sc.verdict.lead_at_least:g} "
-                f"months and higher than {sc.verdict.growth_window_months} months before), "
-                f"scenario-two (lead <= {sc.verdict.lead_at_most:g} months), else contested"
-            )
-        },
+        {"description": _outcome_text(sc)},
+    )
+
+
+def _outcome_text(sc: Scenario) -> str:
+    return (
+        f"Verdict at {sc.target}: scenario-one (lead >= {sc.verdict.lead_at_least:g} "
+        f"months and higher than {sc.verdict.growth_window_months} months before), "
+        f"scenario-two (lead <= {sc.verdict.lead_at_most:g} months), else contested"
     )
 
 

@@ -7,21 +7,25 @@ one-line message answered with 422) or ("failed", an internal error, answered wi
 run the batch needs (a run request, or a scenario of a comparison) that is not in the
 recent-answers cache goes into one `ailead.engine.run_batch` pass: the monthly loop costs about
 as much for one sample as for a few hundred, and no sample reads another's state, so concurrent
-requests share its fixed cost.
+requests share its fixed cost. The engine runs compiled (backend "jax") where JAX is installed,
+else on NumPy; $AILEAD_BACKEND (numpy or jax) chooses.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections import OrderedDict
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ailead.errors import AileadError
+from ailead.errors import AileadError, short
 from ailead.inputs.scenario import Scenario
-from ailead.outputs.engine import run_batch
+from ailead.outputs.engine import BACKENDS, run_batch
+from ailead.sim import scan
 from ailead.web import results
 from ailead.web.models import (
     PRESETS,
@@ -41,6 +45,23 @@ REQUESTS: dict[str, type[BaseModel]] = {
 }
 RunKey = tuple[str, int, int]  # (scenario JSON, samples, seed)
 DEFAULT_SAMPLES = 100  # the page's interactive sample count (static/app.js)
+BACKEND_ENV = "AILEAD_BACKEND"
+
+
+def chosen_backend() -> str | None:
+    """$AILEAD_BACKEND, None if not set; AileadError if it is not one of BACKENDS."""
+    chosen = os.environ.get(BACKEND_ENV)
+    if chosen is not None and chosen not in BACKENDS:
+        raise AileadError(
+            f"{BACKEND_ENV}: value {short(chosen)} is not allowed; allowed: {', '.join(BACKENDS)}"
+        )
+    return chosen
+
+
+@cache
+def engine_backend() -> str:
+    """$AILEAD_BACKEND if set, else "jax" where JAX is installed (compiled), else "numpy"."""
+    return chosen_backend() or ("jax" if scan.available() else "numpy")
 
 
 class RecentRuns:
@@ -160,7 +181,7 @@ def _run_all(runs: list[tuple[Scenario, int, int]]) -> dict[RunKey, dict[str, An
     items = list(missing.items())
     try:
         jobs = [(sc, results.draws(n, seed)) for (_, n, seed), sc in items]
-        datasets: list = run_batch(jobs, results.VARIABLES)
+        datasets: list = run_batch(jobs, results.VARIABLES, backend=engine_backend())
     except Exception:  # noqa: BLE001 - narrowed down by running each alone
         datasets = [_alone(scenario, key) for key, scenario in items]
     for (key, scenario), ds in zip(items, datasets, strict=True):
@@ -179,7 +200,8 @@ def _run_all(runs: list[tuple[Scenario, int, int]]) -> dict[RunKey, dict[str, An
 
 def _alone(scenario: Scenario, key: RunKey):
     try:
-        return run_batch([(scenario, results.draws(key[1], key[2]))], results.VARIABLES)[0]
+        jobs = [(scenario, results.draws(key[1], key[2]))]
+        return run_batch(jobs, results.VARIABLES, backend=engine_backend())[0]
     except Exception as exc:  # noqa: BLE001 - passed on as this run's answer
         return exc
 
