@@ -12,7 +12,7 @@ from ailead import __version__, load_registry
 from ailead.analysis.sensitivity import METHODS
 from ailead.analysis.switches import DEFAULT_LEVELS
 from ailead.cli import analysis as cli_analysis
-from ailead.cli import app, core
+from ailead.cli import app
 from ailead.cli import runs as cli_runs
 from ailead.outputs import labels
 from ailead.outputs.summary import FRONTS
@@ -158,18 +158,22 @@ def test_version():
 
 
 def test_progress_bar_never_touches_stdout(monkeypatch):
+    from ailead.cli import large
+
     calls = []
-    monkeypatch.setattr(core, "PROGRESS_WORK", 0)
-    monkeypatch.setattr(core.Progress, "advance", lambda self, task, advance=1: calls.append(task))
+    monkeypatch.setattr(large, "PROGRESS_WORK", 0)
+    monkeypatch.setattr(large.Progress, "advance", lambda self, task, advance=1: calls.append(task))
     out = run_json("status-quo", *FAST)
     assert out["summary"]["lead_months"]["p50"] is not None
     assert len(calls) == 72  # one tick per simulated month
 
 
 def test_progress_only_for_long_runs():
-    with core._progress("x", samples=100, months=72) as on_month:
+    from ailead.cli.large import month_progress
+
+    with month_progress("x", samples=100, months=72) as on_month:
         assert on_month is None
-    with core._progress("x", samples=30_000, months=72) as on_month:
+    with month_progress("x", samples=30_000, months=72) as on_month:
         assert callable(on_month)
 
 
@@ -300,3 +304,26 @@ def test_flags_show_no_type_and_analysis_columns_are_explained():
     assert "mu_star: Mean absolute elementary effect" in out and "sigma: Spread" in out
     grid = ok("switches", "status-quo", "-n", "2").stdout
     assert "P(one), P(contested), P(two): the share of samples" in " ".join(grid.split())
+
+
+def test_a_large_run_streams_with_the_same_summary(monkeypatch):
+    from ailead.cli import large
+
+    held = run_json("catch-up", "--samples", "300", "--seed", "2")
+    monkeypatch.setattr(large, "STREAM_ABOVE", 100)
+    chunks = []
+    real = large.run_in_chunks
+
+    def counted(*args):
+        chunks.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(large, "run_in_chunks", counted)
+    streamed = run_json("catch-up", "--samples", "300", "--seed", "2")
+    assert len(chunks) == 1 and streamed == held
+    csv = ok("run", "catch-up", "--samples", "300", "--seed", "2", "--format", "csv").stdout
+    header = csv.splitlines()[0].split(",")
+    assert len(csv.splitlines()) == 73 and "lead_months" in header
+    # Saved or exported runs keep every month of every sample: they are not streamed.
+    assert not large.streams(300, keeps_all=True, backend="numpy")
+    assert not large.streams(300, keeps_all=False, backend="jax")

@@ -35,9 +35,13 @@ def test_the_cap_is_configurable(monkeypatch):
 
 def test_a_run_larger_than_memory_is_refused_with_the_estimate(monkeypatch):
     monkeypatch.setattr(budget, "available_bytes", lambda: 2 * 10**9)
-    line = refused("run", "status-quo", "-n", 100_000)
+    line = refused("run", "status-quo", "-n", 100_000, "--save")  # kept whole: not streamed
     assert "needs about 5.3 GB of memory and 2.0 GB is available" in line
     assert "allowed: at most about 36265 samples here" in line
+    # Streamed, the same run needs a chunk's memory and the values at the target.
+    monkeypatch.setattr(budget, "available_bytes", lambda: 5 * 10**8)
+    line = refused("run", "status-quo", "-n", 1_000_000)
+    assert "needs about 1.0 GB of memory streamed in chunks and 0.5 GB is available" in line
     line = refused("compare", "status-quo", "us-lead", "-n", 30_000)  # two runs kept
     assert "needs about 3.2 GB" in line
 

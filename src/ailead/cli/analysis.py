@@ -30,8 +30,8 @@ from ailead.cli.core import (
     _scenario,
     _show,
     _table,
-    check_size,
 )
+from ailead.cli.large import check_size
 from ailead.cli.tables import SWITCH_COLUMNS, column_notes, effects_table, switches_tables
 from ailead.cli.tables import pct as _pct
 from ailead.errors import AileadError, short

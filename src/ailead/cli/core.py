@@ -14,8 +14,7 @@ import functools
 import json
 import math
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -23,11 +22,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich import box
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
 from ailead._version import __version__
+from ailead.cli.large import check_size, month_progress, streams
 from ailead.errors import AileadError, short
 
 if TYPE_CHECKING:
@@ -36,7 +35,6 @@ if TYPE_CHECKING:
     from ailead.inputs.scenario import Scenario
 
 CAVEAT = "Results under these assumptions; not a forecast."
-PROGRESS_WORK = 1_000_000  # samples x months: about a second at the measured ~1.2M per second
 
 
 def _flags_without_type() -> None:
@@ -154,44 +152,28 @@ def _scenario(ref: str, settings: dict[str, str]) -> Scenario:
     return sc.with_overrides(settings) if settings else sc
 
 
-@contextmanager
-def _progress(label: str, samples: int, months: int) -> Iterator[Callable[[int], None] | None]:
-    """An `on_month` callback driving a transient progress bar on stderr, for long runs only."""
-    if samples * months <= PROGRESS_WORK:
-        yield None
-        return
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, TimeElapsedColumn(), console=Console(stderr=True), transient=True) as p:
-        task = p.add_task(f"{label} (months)", total=months)
-        yield lambda _t: p.advance(task)
-
-
-def check_size(samples: int, scenarios: list[Scenario], netcdf: bool = False) -> None:
-    """Refuse runs of the scenarios (all kept) that need more memory than is available
-    (`netcdf`: with a netCDF export), before any run; say how much a large one will take."""
-    from ailead.outputs.budget import LARGE_BYTES, available_bytes, check_budget, gigabytes
-
-    months = max(sc.month(sc.end) + 1 for sc in scenarios)
-    need = check_budget(samples, months, len(scenarios), netcdf)
-    if need > LARGE_BYTES:
-        free = available_bytes()
-        of = f" of {gigabytes(free)} available" if free is not None else ""
-        print(f"{samples} samples: about {gigabytes(need)} of memory{of}", file=sys.stderr)
-
-
-def _simulate(sc: Scenario, samples: int, seed: int, backend: str = "numpy") -> dict[str, Any]:
-    """Run a scenario; return its summary at the target and its description as plain data."""
+def _simulate(
+    sc: Scenario, samples: int, seed: int, backend: str = "numpy", stream: bool = False
+) -> dict[str, Any]:
+    """Run a scenario (`stream`: in chunks, `ailead.cli.large`); return its summary at the
+    target and its description as plain data."""
     from ailead.inputs.registry import SWITCHES
     from ailead.outputs.engine import run as run_model
     from ailead.outputs.summary import outcome_probabilities, summarize
 
-    with _progress(sc.name, samples, sc.month(sc.end) + 1) as on_month:
-        ds = run_model(sc, samples=samples, seed=seed, on_month=on_month, backend=backend)
+    if stream:
+        from ailead.cli.large import run_in_chunks
+
+        ds, monthly = run_in_chunks(sc, samples, seed)
+    else:
+        with month_progress(sc.name, samples, sc.month(sc.end) + 1) as on_month:
+            ds = run_model(sc, samples=samples, seed=seed, on_month=on_month, backend=backend)
+        monthly = ds
     info = {"target": sc.target, "switches": {s: sc.switches[s] for s in SWITCHES}}
     if sc.parameters:
         info["parameters"] = dict(sc.parameters)
     summary = {**_finite(summarize(ds)), "outcome": outcome_probabilities(ds)}
-    return {"sc": sc, "ds": ds, "info": {**info, "summary": summary}}
+    return {"sc": sc, "ds": ds, "monthly": monthly, "info": {**info, "summary": summary}}
 
 
 def _summary_frame(summary: dict[str, Any]) -> pd.DataFrame:
@@ -309,7 +291,8 @@ def run_cmd(
 ) -> None:
     """Run one scenario and show its headline metrics at the target month.
 
-    table: p5, p50 and p95 of each metric (one value with --samples 1).
+    table: p5, p50 and p95 of each metric (one value with --samples 1). Above 50,000 samples a
+    run that is not saved or exported streams in chunks, in bounded memory.
 
     json: the same as one object. csv: monthly medians of every series, one row per month.
     """
@@ -325,8 +308,9 @@ def run_cmd(
     if out is not None:
         check_export_path(out)
     sc = _scenario(scenario, _parse_settings(settings))
-    check_size(samples, [sc], out is not None and out.suffix.lower() == ".nc")
-    res = _simulate(sc, samples, seed, backend.value)
+    stream = streams(samples, keeps_all=save or out is not None, backend=backend.value)
+    check_size(samples, [sc], out is not None and out.suffix.lower() == ".nc", stream)
+    res = _simulate(sc, samples, seed, backend.value, stream)
     sc, info = res["sc"], res["info"]
     if save:
         run_id = save_run(res["ds"], name=name)
@@ -337,7 +321,7 @@ def run_cmd(
         _echo_json({"scenario": sc.name, "samples": samples, "seed": seed, **info})
         return
     if fmt is Format.csv:
-        sys.stdout.write(monthly_medians(res["ds"]).to_csv())
+        sys.stdout.write(monthly_medians(res["monthly"]).to_csv())
         return
     from ailead.cli.tables import run_table
 

@@ -33,8 +33,8 @@ from ailead.cli.core import (
     _show,
     _switch_text,
     _table,
-    check_size,
 )
+from ailead.cli.large import check_size
 
 runs_app = typer.Typer(
     help="Saved runs in the run store ($AILEAD_HOME/runs.duckdb): list, show, diff, export, "

@@ -21,6 +21,7 @@ NETCDF_BYTES_PER_SAMPLE_MONTH = 450
 BASE_BYTES = 120_000_000
 MAX_SAMPLES = 1_000_000  # the command line's default cap; AILEAD_CLI_MAX_SAMPLES changes it
 CAP_ENV = "AILEAD_CLI_MAX_SAMPLES"
+STREAMED_BYTES_PER_SAMPLE = 400
 LARGE_BYTES = 1_000_000_000  # the command line says how much memory a run above this takes
 
 
@@ -67,10 +68,30 @@ def check_cap(samples: int, option: str = "--samples") -> None:
         )
 
 
-def check_budget(samples: int, months: int, runs: int = 1, netcdf: bool = False) -> int:
-    """The estimated bytes of the runs (`estimate_bytes`), if `samples` is within the cap and
-    the estimate within the memory available; else AileadError saying what is allowed."""
+def estimate_streamed(samples: int, months: int, chunk: int) -> int:
+    """Peak memory of a run streamed in chunks of `chunk` samples (`ailead.outputs.stream`): one
+    chunk's run, plus the kept values at the target (about `STREAMED_BYTES_PER_SAMPLE` each:
+    the headline series, the verdict and the GDP weights, and their copy when joined)."""
+    return BASE_BYTES + min(chunk, samples) * months * BYTES_PER_SAMPLE_MONTH + samples * (
+        STREAMED_BYTES_PER_SAMPLE
+    )
+
+
+def check_budget(
+    samples: int, months: int, runs: int = 1, netcdf: bool = False, chunk: int | None = None
+) -> int:
+    """The estimated bytes of the runs (`estimate_bytes`; with `chunk`, of one run streamed in
+    chunks, `estimate_streamed`), if `samples` is within the cap and the estimate within the
+    memory available; else AileadError saying what is allowed."""
     check_cap(samples)
+    if chunk is not None:
+        need, free = estimate_streamed(samples, months, chunk), available_bytes()
+        if free is not None and need > free:
+            raise AileadError(
+                f"--samples: value {samples} needs about {gigabytes(need)} of memory streamed "
+                f"in chunks and {gigabytes(free)} is available"
+            )
+        return need
     need, free = estimate_bytes(samples, months, runs, netcdf), available_bytes()
     if free is not None and need > free:
         per_sample = estimate_bytes(1, months, runs, netcdf) - BASE_BYTES

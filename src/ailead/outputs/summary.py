@@ -132,13 +132,14 @@ def monthly_medians(ds: xr.Dataset) -> pd.DataFrame:
     """Median over samples of every monthly variable, one row per month, one column per series.
 
     Variables with more dimensions than (sample, time) get one column per label, named
-    variable_label1_label2 (e.g. market_share_global-south_cn).
+    variable_label1_label2 (e.g. market_share_global-south_cn). A streamed run's monthly
+    quantiles (dims quantile, time, ...) give their p50.
     """
     columns = {}
     for name, var in ds.data_vars.items():
         if "time" not in var.dims:
             continue
-        med = var.median("sample")
+        med = var.median("sample") if "sample" in var.dims else var.sel(quantile="p50")
         extra = [d for d in med.dims if d != "time"]
         for labels in itertools.product(*(med[d].values for d in extra)):
             picked = med.sel(dict(zip(extra, labels, strict=True)))
