@@ -35,6 +35,7 @@ from ailead.outputs.summary import HEADLINE_VARIABLES, QUANTILES
 
 CHUNK = 10_000
 BINS = 2_000
+BLOCK_VALUES = 250_000  # values binned at once (2 MB of float64)
 WEIGHTS = ("gdp_share_developed", "gdp_share_global_south")  # the parameters summaries read
 
 
@@ -65,21 +66,31 @@ class Sketch:
         self.counts = np.zeros((*low.shape, bins), dtype=np.int64)
 
     def _scale(self, values: np.ndarray) -> np.ndarray:
-        if not self.log.any():
-            return values
+        """A new float array: log10 on the log series, as is on the others (in place, column by
+        column, to spare the large temporaries page faults make slow)."""
         out = np.array(values, dtype=float)
         with np.errstate(invalid="ignore", divide="ignore"):
-            out[..., self.log] = np.log10(out[..., self.log])
+            for j in np.flatnonzero(self.log):
+                np.log10(out[..., j], out=out[..., j])
         return out
 
     def add(self, values: np.ndarray) -> None:
-        """Count a chunk's values, (samples, months, series)."""
-        scaled = self._scale(values)
-        ok = np.isfinite(scaled)
-        where = np.floor((np.where(ok, scaled, 0.0) - self.low) / self.width)
-        where = np.clip(where, 0, self.bins - 1).astype(np.int64)
-        cells = np.arange(self.low.size).reshape(self.low.shape) * self.bins
-        flat = (where + cells)[ok]
+        """Count a chunk's values, (samples, months, series), a block of samples at a time (small
+        temporaries are reused; large ones cost page faults on every call)."""
+        block = max(1, BLOCK_VALUES // max(1, values[0].size))
+        for start in range(0, values.shape[0], block):
+            self._add(values[start : start + block])
+
+    def _add(self, values: np.ndarray) -> None:
+        where = self._scale(values)
+        where -= self.low
+        where *= 1.0 / self.width
+        np.clip(where, 0, self.bins - 1, out=where)  # NaN stays NaN, +-inf go to the end bins
+        finite = ~np.isnan(where)
+        flat = np.where(finite, where, 0.0).astype(np.int64) if not finite.all() else None
+        flat = where.astype(np.int64) if flat is None else flat
+        flat += np.arange(self.low.size, dtype=np.int64).reshape(self.low.shape) * self.bins
+        flat = flat.ravel() if finite.all() else flat[finite]
         self.counts += np.bincount(flat, minlength=self.counts.size).reshape(self.counts.shape)
 
     def quantiles(self, levels: Sequence[float]) -> np.ndarray:
