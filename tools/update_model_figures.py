@@ -12,7 +12,8 @@ Rewrites, in README.md and docs/model.md (wherever the markers are), the blocks 
   docs/loop.png;
 - switches: each switch's main effect on `status-quo`'s median 2028 lead (2,000 samples);
 - counter: where making a switch strict shortens `status-quo`'s 2028 lead, by how much and
-  through which of the PRC's counter-moves (with them off, it never does).
+  through which of the PRC's counter-moves (with them off, it never does);
+- signposts: which world the shipped observations point to (`ailead signposts`).
 """
 
 from __future__ import annotations
@@ -222,6 +223,31 @@ def counter_moves_block() -> str:
     return "\n".join(lines)
 
 
+def signposts_block() -> str:
+    """`ailead signposts` on the shipped observations: P(world) now and before them, and the
+    three indicators whose leave-one-out moves P(world) most."""
+    from ailead.analysis.signposts import signposts
+    from ailead.outputs.verdict import OUTCOMES
+
+    result = signposts()
+    rows = [
+        f"| {world} | {percent(result.probabilities[world])} | "
+        f"{percent(result.prior_probabilities[world])} |"
+        for world in OUTCOMES
+    ]
+    top = ", ".join(f"`{name}`" for name in result.most_informative())
+    return "\n".join(
+        [
+            f"| world at {result.target} | given the observations to {result.as_of} "
+            "| before them |",
+            "|---|---|---|",
+            *rows,
+            "",
+            f"The three most informative indicators (leave-one-out): {top}.",
+        ]
+    )
+
+
 def has_block(text: str, name: str) -> bool:
     return f"<!-- {name}:start -->" in text and f"<!-- {name}:end -->" in text
 
@@ -240,6 +266,7 @@ def blocks(chart: bool = True) -> dict[str, str]:
         "loop": loop_block(chart),
         "switches": switches_block(),
         "counter": counter_moves_block(),
+        "signposts": signposts_block(),
     }
 
 

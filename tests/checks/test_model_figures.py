@@ -14,7 +14,9 @@ def fresh():
     return blocks(chart=False)
 
 
-@pytest.mark.parametrize("name", ["verdict", "growth", "loop", "switches", "counter"])
+@pytest.mark.parametrize(
+    "name", ["verdict", "growth", "loop", "switches", "counter", "signposts"]
+)
 def test_every_page_holding_the_block_holds_the_generated_one(fresh, name):
     held = 0
     for page in PAGES:
