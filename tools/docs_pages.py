@@ -24,7 +24,7 @@ from ailead.inputs.registry import LEVELS, SWITCHES, Registry, load_registry
 # "home page only: specific document not found"; tests/docs/test_site.py allows only these.
 HOME_PAGE_ONLY: dict[str, str] = {}
 # Mechanism functions whose docstring states no equation `docs_latex` parses: "module.name" ->
-# why. Each is shown on the model reference as "no equation: <why>"; tests/docs/test_site.py
+# why. Each is shown on the model reference as "No equation: <why>."; tests/docs/test_site.py
 # allows only these (today every mechanism function has its equation, so the list is empty).
 NO_EQUATION: dict[str, str] = {}
 
