@@ -3,7 +3,10 @@
 The docstrings write equations as Python-like expressions (`S = sigma0 * (1 - enforcement) * U`,
 `P_2025 * g**y`, `min(q * x**lambda, g_max)`), so each side is parsed with `ast` and printed as
 LaTeX: products, fractions, powers, min/max/exp/log, subscripts after an underscore and Greek
-letters by name. A line that does not parse as `expression = expression [= ...]` is left to the
+letters by name, `inf` as infinity. Logic reads as Python too: `a if condition else b` is a
+case distinction (conditions joined by `and`/`or`, `==` for equality), `sum(x(m) for m in S)` or
+`max(y for c in S if condition)` a sum or maximum over a set and `for tau in range(t)` runs from
+0 to t - 1. A line that does not parse as `expression = expression [= ...]` is left to the
 verbatim docstring beside it, so nothing is rendered that the code does not say.
 """
 
@@ -19,10 +22,14 @@ GREEK = {
 FUNCTIONS = {"min": r"\min", "max": r"\max", "exp": r"\exp", "ln": r"\ln", "log": r"\ln"}
 OPS = {ast.Add: "+", ast.Sub: "-"}
 COMPARE = {ast.LtE: r"\le", ast.GtE: r"\ge", ast.Lt: "<", ast.Gt: ">", ast.Eq: "="}
+BOOL = {ast.And: r"\land", ast.Or: r"\lor"}
+REDUCE = {"sum": r"\sum", "min": r"\min", "max": r"\max"}
 KEYWORD = "lambda"
 
 
 def _name(name: str) -> str:
+    if name == "inf":
+        return r"\infty"
     name = name.replace(KEYWORD + "_kw", KEYWORD)
     prime = name.endswith("__prime")
     name = name.removesuffix("__prime")
@@ -47,7 +54,21 @@ def _tex(node: ast.AST) -> str:
     if isinstance(node, ast.Name):
         return _name(node.id)
     if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
-        return f"{node.value:g}"
+        mantissa, _, exponent = f"{node.value:g}".partition("e")
+        if not exponent:
+            return mantissa
+        power = "10^{" + str(int(exponent)) + "}"
+        return power if mantissa == "1" else mantissa + r" \times " + power
+    if isinstance(node, ast.IfExp):
+        return r"\begin{cases} " + _cases(node) + r" \end{cases}"
+    if isinstance(node, ast.BoolOp):
+        return f" {BOOL[type(node.op)]} ".join(_tex(v) for v in node.values)
+    if (
+        isinstance(node, ast.Call)
+        and len(node.args) == 1
+        and isinstance(node.args[0], ast.GeneratorExp)
+    ):
+        return _reduce(node.func, node.args[0])
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
         return "-" + _group(node.operand)
     if isinstance(node, ast.BinOp):
@@ -73,6 +94,31 @@ def _tex(node: ast.AST) -> str:
     if isinstance(node, ast.Tuple):
         return ", ".join(_tex(e) for e in node.elts)
     raise ValueError(f"no LaTeX for {ast.dump(node)[:40]}")
+
+
+def _cases(node: ast.IfExp) -> str:
+    """`a if c else b` as LaTeX cases; a chain of `else ... if` gives one case each."""
+    case = _tex(node.body) + r" & \text{if } " + _tex(node.test) + r" \\ "
+    if isinstance(node.orelse, ast.IfExp):
+        return case + _cases(node.orelse)
+    return case + _tex(node.orelse) + r" & \text{otherwise}"
+
+
+def _reduce(func: ast.expr, gen: ast.GeneratorExp) -> str:
+    """`sum(x for v in S if c)` as a sum (or min, max) over v in S with c; range(t) is 0..t-1."""
+    if not isinstance(func, ast.Name) or func.id not in REDUCE or len(gen.generators) != 1:
+        raise ValueError("no LaTeX for this generator")
+    loop = gen.generators[0]
+    var, within = _tex(loop.target), loop.iter
+    if isinstance(within, ast.Call) and getattr(within.func, "id", "") == "range":
+        if len(within.args) != 1:
+            raise ValueError("range with one argument only")
+        below = _tex(ast.BinOp(within.args[0], ast.Sub(), ast.Constant(1)))
+        limits = "_{" + var + "=0}^{" + below + "}"
+    else:
+        limits = "_{" + var + r" \in " + _tex(within)
+        limits += "".join(r",\, " + _tex(c) for c in loop.ifs) + "}"
+    return REDUCE[func.id] + limits + " " + _factor(gen.elt)
 
 
 def _factor(node: ast.AST) -> str:
@@ -119,7 +165,7 @@ def _prefix(text: str) -> ast.expr | None:
 
 def _computes(node: ast.expr | None) -> bool:
     """Whether an expression computes something (not a lone name or a call like a(I))."""
-    return node is not None and any(isinstance(n, ast.BinOp) for n in ast.walk(node))
+    return node is not None and any(isinstance(n, ast.BinOp | ast.IfExp) for n in ast.walk(node))
 
 
 def _candidate(text: str) -> str | None:
@@ -128,7 +174,7 @@ def _candidate(text: str) -> str | None:
     Words joined by a hyphen ("US-bloc", "H_mid-2025") are prose or names, not subtractions, so
     a clause with one is left alone; so is one whose right side runs into prose before a comma.
     """
-    if re.search(r"\w-\w", text):
+    if re.search(r"\w-\w", re.sub(r"\d[eE]-\d", "0", text)):  # 1e-6 is a number
         return None
     sides = re.split(r"(?<![<>=!])=(?!=)", text)
     try:
@@ -152,7 +198,7 @@ def equations(docstring: str) -> list[str]:
     """
     found: list[str] = []
     for line in (docstring or "").splitlines():
-        line = re.sub(r"\s*\[[^\]]*\]", "", line.strip())
+        line = re.sub(r"(^|\s+)\[[^\]]*\]", "", line.strip())  # not x[i]
         line = re.sub(r"\s{2,}=", " =", line)
         for clause in re.split(r";\s+|:\s+|\s{3,}|,\s{2,}", line):
             tex = _candidate(clause.strip().rstrip(".,;:")) if clause.strip() else None

@@ -23,6 +23,10 @@ from ailead.inputs.registry import LEVELS, SWITCHES, Registry, load_registry
 # Sources whose specific document could not be found: key -> why. Each is shown on the page as
 # "home page only: specific document not found"; tests/docs/test_site.py allows only these.
 HOME_PAGE_ONLY: dict[str, str] = {}
+# Mechanism functions whose docstring states no equation `docs_latex` parses: "module.name" ->
+# why. Each is shown on the model reference as "No equation: <why>."; tests/docs/test_site.py
+# allows only these (today every mechanism function has its equation, so the list is empty).
+NO_EQUATION: dict[str, str] = {}
 
 VALIDATION = ROOT / "docs" / "validation.md"
 GUIDE_SAMPLES = 100  # samples per switch level in the guides' charts and tables (seed 0)
@@ -123,6 +127,8 @@ def model_reference() -> str:
                 }
             )
             lines += ["", f"### `{module}.{_signature(fn)}`", "", _text(ast.get_docstring(fn))]
+            if f"{module}.{fn.name}" in NO_EQUATION:
+                lines += ["", f"No equation: {NO_EQUATION[f'{module}.{fn.name}']}."]
             if params:
                 links = ", ".join(f"[`{p}`](parameters.md#{p})" for p in params)
                 lines += ["", f"Parameters: {links}."]

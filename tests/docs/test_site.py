@@ -129,3 +129,62 @@ def test_the_model_reference_shows_each_parsed_equation_in_latex():
                 assert f"$$\n{tex}\n$$" in page, (short, name)
                 shown += 1
     assert shown >= 25
+
+
+def _function_sections(page: str) -> dict[str, str]:
+    """The model reference cut into one section per function heading, keyed "module.name"."""
+    parts = re.split(r"^### `(\w+\.\w+)\(.*\)`\n", page, flags=re.MULTILINE)
+    return {key: text.split("\n## ")[0] for key, text in zip(parts[1::2], parts[2::2], strict=True)}
+
+
+def _public_functions() -> dict[str, object]:
+    found = {}
+    for short in MODEL_MODULES:
+        module = importlib.import_module(f"ailead.model.{short}")
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if fn.__module__ == module.__name__ and not name.startswith("_"):
+                found[f"{short}.{name}"] = fn
+    return found
+
+
+def test_every_mechanism_function_has_an_equation_in_latex_or_says_why_not():
+    sections = _function_sections(docs_pages.model_reference())
+    functions = _public_functions()
+    assert set(sections) == set(functions)
+    without = set()
+    for key, section in sections.items():
+        if "$$\n" not in section:
+            without.add(key)
+            assert f"No equation: {docs_pages.NO_EQUATION.get(key)}." in section, key
+    assert without == set(docs_pages.NO_EQUATION), f"no LaTeX equation: {sorted(without)}"
+    assert all(len(why) > 20 for why in docs_pages.NO_EQUATION.values())
+    assert len(docs_pages.NO_EQUATION) <= 3  # a short list of exceptions, not a way around
+
+
+def test_a_function_without_an_equation_says_why_on_the_page(monkeypatch):
+    monkeypatch.setattr(docs_pages, "equations", lambda docstring: [])
+    monkeypatch.setattr(docs_pages, "NO_EQUATION", {"lead.lead_ooms": "a stand-in reason here"})
+    section = _function_sections(docs_pages.model_reference())["lead.lead_ooms"]
+    assert "$$" not in section
+    assert "No equation: a stand-in reason here." in section
+
+
+def test_logic_becomes_cases_sums_and_maxima():
+    assert docs_latex.equations("F = 1 - c * on if t_fire < inf else 1") == [
+        r"F = \begin{cases} 1 - c \, \mathrm{on} & \text{if } t_{\mathrm{fire}} < \infty \\ "
+        r"1 & \text{otherwise} \end{cases}"
+    ]
+    latch = "t' = t if t == inf and c else t"
+    assert docs_latex.equations(latch) == [
+        r"t' = \begin{cases} t & \text{if } t = \infty \land c \\ t & \text{otherwise} \end{cases}"
+    ]
+    assert docs_latex.equations("L(t) = g**(sum(c(tau) for tau in range(t)) / 12)") == [
+        r"L\left(t\right) = {g}^{\frac{\sum_{\tau=0}^{t - 1} c\left(\tau\right)}{12}}"
+    ]
+    assert docs_latex.equations("h = max(T_c / T for c in C if T_c <= x)") == [
+        r"h = \max_{c \in C,\, T_{\mathrm{c}} \le x} \frac{T_{\mathrm{c}}}{T}"
+    ]
+    # an index in brackets is kept (a unit in brackets after a space is dropped); 1e-6 is a number
+    assert docs_latex.equations("R [share] = x[m, s] * max(a, 1e-6)") == [
+        r"R = x[m, s] \, \max\left(a, 10^{-6}\right)"
+    ]

@@ -31,7 +31,11 @@ LN10 = math.log(10.0)
 
 
 def log_inference_price(compute, compute0, adoption, adoption0, scarcity):
-    """ln of the price index of AI services (start = 0): -s * ln(compute per user / start)."""
+    """ln of the price index of AI services (start = 0): -s * ln(compute per user / start).
+
+    ln(p) = -s * ln((X / X_0) * (a_0 / max(a, 1e-6))), with X the installed compute, a the
+    adoption (floored at 1e-6) and X_0, a_0 their values at the start.
+    """
     xp = namespace(compute, compute0, adoption, adoption0, scarcity)
     return -scarcity * xp.log((compute / compute0) * (adoption0 / xp.maximum(adoption, 1e-6)))
 
@@ -45,6 +49,7 @@ def diffusion_multiplier(push, capability_gain, k_capability, log_price, k_price
 def bass_step(adoption, innovation, imitation, multiplier):
     """One month of Bass diffusion [share]; the step never overshoots 1 and never goes back.
 
+    a' = a + min((p + q * a) * M / 12, 1) * (1 - a)
     p, q and M are non-negative, so the hazard is too; it is capped at 1 per month.
     """
     xp = namespace(adoption, innovation, imitation, multiplier)

@@ -12,7 +12,12 @@ SECONDS_PER_MONTH = 365.25 * 86400.0 / 12.0  # physical constant: mean Gregorian
 
 
 def largest_run_flop(accessible, run_share, utilisation, duration_months, h100_flops):
-    """Largest training run [FLOP]: C = f_run * A * u * T * seconds/month * FLOP/s per H100e."""
+    """Largest training run [FLOP]: C = f_run * A * u * T * s_month * F_H100.
+
+    f_run is the run's share of the accessible compute A [H100e], u the utilisation, T the run's
+    duration [months], F_H100 the dense FLOP/s of one H100e and s_month = 365.25 * 86400 / 12 the
+    seconds in a mean Gregorian month.
+    """
     return run_share * accessible * utilisation * duration_months * SECONDS_PER_MONTH * h100_flops
 
 

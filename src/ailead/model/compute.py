@@ -26,7 +26,7 @@ def us_production(p_2025, growth, decline, years):
 def controlled_growth(level_0, growth, control):
     """A capacity grown under a control, for each month (rows of `control`) [units of level_0].
 
-    L(t) = L_0 * g**(sum_{tau < t} c(tau) / 12), where c multiplies the log growth rate
+    L(t) = L_0 * g**(sum(c(tau) for tau in range(t)) / 12), where c multiplies the log growth rate
     (1 = today's controls, lower = tighter, 0 = no growth): a month's controls slow later growth,
     and capacity already built is kept.
     """
@@ -36,16 +36,21 @@ def controlled_growth(level_0, growth, control):
 
 
 def wafer_capacity(wafers_2025, growth, sme_control):
-    """PRC advanced-node wafer capacity [wafers/month]: `controlled_growth` from January 2025."""
+    """PRC advanced-node wafer capacity [wafers/month]: `controlled_growth` from January 2025.
+
+    W(t) = W_2025 * g**(sum(c(tau) for tau in range(t)) / 12), c the SME control multiplier.
+    """
     return controlled_growth(wafers_2025, growth, sme_control)
 
 
 def domestic_hbm(domestic_mid_2025, growth, sme_control):
     """Domestic PRC HBM output [stacks/month] for each month (rows of `sme_control`).
 
-    H_dom(t) = H_mid-2025 * g**(-5.5/12) * g**(sum_{tau < t} c(tau) / 12): the same control
-    multiplier on log growth as wafers, since DRAM and HBM lines need the same controlled tools
-    (deposition, etch, through-silicon-via and bonding equipment) and their servicing.
+    H_dom(t) = H_2025 * g**(-5.5 / 12) * g**(sum(c(tau) for tau in range(t)) / 12)
+    with H_2025 the output in mid-2025 (5.5 months after January 2025, month 0) and the same
+    control multiplier c on log growth as wafers, since DRAM and HBM lines need the same
+    controlled tools (deposition, etch, through-silicon-via and bonding equipment) and their
+    servicing.
     """
     xp = namespace(domestic_mid_2025, growth, sme_control)
     level_0 = domestic_mid_2025 * xp.exp(-xp.log(growth) * 5.5 / 12.0)
@@ -74,7 +79,9 @@ def domestic_chips(
 ):
     """PRC domestic accelerators per month [chips], bounded by wafers and by HBM.
 
-    chips = min(W * s_ai * dies_per_wafer * yield / dies_per_chip,  HBM_available / stacks_per_chip)
+    chips = min(W * s_ai * n_wafer * y / n_chip, H / n_hbm)
+    with W the wafers, s_ai the share for AI chips, n_wafer the dies per wafer, y the die yield,
+    n_chip the dies per chip, H the HBM stacks available and n_hbm the stacks per chip.
     """
     xp = namespace(
         wafers, ai_share, dies_per_wafer, die_yield, dies_per_chip, hbm_available, stacks_per_chip
@@ -86,8 +93,10 @@ def domestic_chips(
 def hbm_stockpile_drawdown(stockpile_2025, drawdown_months, month):
     """HBM from the pre-control stockpile per month [stacks/month].
 
-    Drawn evenly over its first `drawdown_months` months: S_0 / M while month < M, then 0. A fixed
-    schedule (not one driven by output) keeps each month's HBM independent of earlier controls.
+    Drawn evenly over its first `drawdown_months` months M: S_0 / M while month < M, then 0.
+        H_stock(t) = S_0 / M if t < M else 0
+    A fixed schedule (not one driven by output) keeps each month's HBM independent of earlier
+    controls.
     """
     xp = namespace(stockpile_2025, drawdown_months, month)
     return xp.where(month < drawdown_months, stockpile_2025 / drawdown_months, 0.0)
@@ -96,8 +105,9 @@ def hbm_stockpile_drawdown(stockpile_2025, drawdown_months, month):
 def class_h100e(tpp_limit, class_tpps, h100_tpp):
     """H100e per chip of the best chip class at or below a TPP limit (0 when none is).
 
-    h = max{TPP_c / TPP_H100 : TPP_c <= limit}; the classes are fixed TPP figures (H20, H200,
-    B200 ...), so a limit between two classes allows the lower one.
+    h = max(TPP_c / TPP_H100 for c in classes if TPP_c <= limit), or 0 when no class is at or
+    below the limit; the classes are fixed TPP figures (H20, H200, B200 ...), so a limit between
+    two classes allows the lower one.
     """
     xp = namespace(tpp_limit, h100_tpp)
     best = xp.zeros_like(tpp_limit)
@@ -134,7 +144,10 @@ def import_demand(chips_2026, growth, years):
 
 
 def monthly_retention(lifetime_years):
-    """Share of installed compute still in service a month later: 1 - 1/(12 L)."""
+    """Share of installed compute still in service a month later: r = 1 - 1 / (12 * L).
+
+    L is the accelerators' service lifetime [years].
+    """
     return 1.0 - 1.0 / (12.0 * lifetime_years)
 
 

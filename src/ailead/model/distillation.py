@@ -32,7 +32,10 @@ def distilled_capability(own, closure, ceiling):
 
 
 def own_capability_for(target, closure, ceiling):
-    """Inverse of `distilled_capability`: the own capability that distils to `target` (phi < 1)."""
+    """Inverse of `distilled_capability`: the own capability that distils to `target` (phi < 1).
+
+    I_own = (I - phi * ceiling) / (1 - phi) if I < ceiling else I   [OOM], I the target.
+    """
     xp = namespace(target, closure, ceiling)
     return xp.where(target < ceiling, (target - closure * ceiling) / (1.0 - closure), target)
 

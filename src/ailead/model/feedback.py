@@ -31,7 +31,11 @@ def revenue_shares(adoption, weights, installed):
 
     adoption: (bloc, samples) home adoption of us, cn; weights: {"home": (bloc, samples),
     "home_total": their sum, "markets": (market, samples) GDP shares of the two third-country
-    markets}; installed: (market, stack, samples) shares abroad.
+    markets}; installed: (market, stack, samples) shares abroad. With s in {us, cn}, m the two
+    markets and share[m, s] the installed shares:
+        abar = (w_us * a_us + w_cn * a_cn) / (w_us + w_cn)
+        R_s = w_s * a_s + sum(w_m * abar * share[m, s] for m in markets)
+        pi_s = R_s / (w_us * a_us + w_cn * a_cn + sum(w_m * abar for m in markets))
     """
     home = weights["home"] * adoption
     home_total = home[0] + home[1]

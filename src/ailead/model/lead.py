@@ -16,7 +16,11 @@ def months_since(path, values, history_slope):
     """For each sample s and month j, months since `path` first reached `values[s, j]`.
 
     path, values: (samples, months), `path` non-decreasing along months. Before month 0 the path
-    is path[:, 0] + g * t / 12 for t < 0. Linear interpolation between months.
+    is path[:, 0] + g * t / 12 for t < 0. Linear interpolation between months. For a value v at
+    month j, with P a sample's path and k the first month with P[k] >= v:
+        m = j - t_star
+        t_star = 12 * (v - P[0]) / g if v <= P[0] else k - 1 + (v - P[k - 1]) / (P[k] - P[k - 1])
+    (a value the path never reaches counts as reached at its last month; a flat step as its end).
     """
     xp = namespace(path, values, history_slope)
     n_samples, n_months = path.shape
@@ -39,7 +43,10 @@ def months_since(path, values, history_slope):
 
 
 def lead_months(capability_us, capability_cn, history_slope):
-    """Lead of the US over the PRC [months], negative when the PRC leads; (samples, months)."""
+    """Lead of the US over the PRC [months], negative when the PRC leads; (samples, months).
+
+    L = months_since(I_us, I_cn) if I_cn <= I_us else -months_since(I_cn, I_us)
+    """
     xp = namespace(capability_us, capability_cn, history_slope)
     us_ahead = capability_cn <= capability_us
     ahead = months_since(capability_us, xp.minimum(capability_cn, capability_us), history_slope)
@@ -48,8 +55,11 @@ def lead_months(capability_us, capability_cn, history_slope):
 
 
 def lead_ooms(capability_us, capability_cn):
-    """Lead in orders of magnitude of effective compute [OOM]: I_us - I_cn (negative when the PRC
-    leads). Unlike the lead in months it does not depend on how fast the US is growing."""
+    """Lead in orders of magnitude of effective compute [OOM]: L_OOM = I_us - I_cn.
+
+    Negative when the PRC leads. Unlike the lead in months it does not depend on how fast the US
+    is growing.
+    """
     return capability_us - capability_cn
 
 

@@ -50,7 +50,12 @@ SUPPLIERS = ("us", "cn", "neither")
 
 
 def logit_shares(utility_us, utility_cn):
-    """Choice shares (us, cn, neither) for utilities relative to `neither` (= 0); stable softmax."""
+    """Choice shares (us, cn, neither) for utilities relative to `neither` (= 0); stable softmax.
+
+    sigma_s = exp(V_s) / (1 + exp(V_us) + exp(V_cn))   for s in {us, cn},
+    sigma_neither = 1 / (1 + exp(V_us) + exp(V_cn)),
+    computed with the largest of V_us, V_cn and 0 subtracted from each utility first.
+    """
     xp = namespace(utility_us, utility_cn)
     top = xp.maximum(xp.maximum(utility_us, utility_cn), 0.0)
     e_us, e_cn, e_none = xp.exp(utility_us - top), xp.exp(utility_cn - top), xp.exp(-top)
@@ -61,7 +66,7 @@ def logit_shares(utility_us, utility_cn):
 def starting_installed(choice_us, choice_cn, installed_fraction_cn):
     """Installed shares (us, cn) at the start from the choice shares at the start [share].
 
-    s_cn(0) = f sigma_cn(0),  s_us(0) = sigma_us(0) + (1 - f) sigma_cn(0),  f in [0, 1]:
+    s_cn(0) = f * sigma_cn(0);  s_us(0) = sigma_us(0) + (1 - f) * sigma_cn(0);  f in [0, 1]:
     the PRC's shortfall is held by the US stack (the rest of OpenRouter's late-2024 tokens were
     mostly US models), so the share of `neither` is the same in the choice and the installed base.
     """
@@ -86,7 +91,7 @@ def stack_price(subsidy, promotion, open_discount, open_share):
 def policy_utility(price, open_share, promotion, b):
     """The part of a stack's utility that moves only with policy: price, open weights, promotion.
 
-    -b_price ln(price) + b_onprem open + b_promo promo.
+    V_policy = -b_price * ln(price) + b_onprem * open + b_promo * promo
     """
     xp = namespace(price, open_share, promotion, b)
     return -b["price"] * xp.log(price) + b["onprem"] * open_share + b["promo"] * promotion
@@ -100,13 +105,20 @@ def relative_capability(capability_us, capability_cn):
 
 
 def log_serving_price(compute, compute0, scarcity):
-    """ln p_s = -s ln(X_s / X_s(0)): a stack's inference price index abroad, 0 at the start."""
+    """ln p_s = -s ln(X_s / X_s(0)): a stack's inference price index abroad, 0 at the start.
+
+    ln(p_s) = -s * ln(X_s / X_s(0)), X_s the compute the stack serves from, s the scarcity
+    pass-through.
+    """
     xp = namespace(compute, compute0, scarcity)
     return -scarcity * xp.log(compute / compute0)
 
 
 def relative_log_price(log_price):
-    """ln p_s - min(ln p_us, ln p_cn), (stack, samples): 0 for the cheaper stack, >= 0."""
+    """ln p_s - min(ln p_us, ln p_cn), (stack, samples): 0 for the cheaper stack, >= 0.
+
+    ln(p_s) - ln(p_min) = ln(p_s) - min(ln(p_us), ln(p_cn))
+    """
     xp = namespace(log_price)
     return log_price - xp.minimum(log_price[0], log_price[1])
 
@@ -114,6 +126,7 @@ def relative_log_price(log_price):
 def market_utility(relative_cap, relative_price, trust, installed, b):
     """The part that moves every month: b_cap trust r - b_price (ln p - ln p_min) + b_net share.
 
+    V_market = b_cap * trust * r - b_price * (ln(p) - ln(p_min)) + b_net * share
     relative_cap, relative_price: (stack, samples); trust, installed: (market, stack, samples).
     """
     return b["cap"] * trust * relative_cap - b["price"] * relative_price + b["net"] * installed

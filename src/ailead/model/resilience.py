@@ -28,7 +28,11 @@ LN10 = math.log(10.0)
 
 
 def displacement_pace(adoption_change, exposure, capability_gain, k_capability):
-    """Tasks displaced per year [share/year] from one month's change in adoption."""
+    """Tasks displaced per year [share/year] from one month's change in adoption.
+
+    pace = e * 12 * da * 10**(k_cap * dI), with da the month's change in adoption [share], e the
+    share of tasks exposed and dI the capability gain since the start [OOM].
+    """
     xp = namespace(adoption_change, exposure, capability_gain, k_capability)
     return exposure * 12.0 * adoption_change * xp.exp(LN10 * k_capability * capability_gain)
 

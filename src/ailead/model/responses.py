@@ -25,13 +25,20 @@ NEVER = math.inf
 
 
 def latch(fired_at, condition, month):
-    """The month a trigger fired: unchanged once fired, else `month` where `condition` holds."""
+    """The month a trigger fired: unchanged once fired, else `month` where `condition` holds.
+
+    t_fire' = t if t_fire == inf and condition else t_fire
+    """
     xp = namespace(fired_at, condition, month)
     return xp.where((fired_at == NEVER) & condition, month, fired_at)
 
 
 def announced_fall(imports, horizon_months, threshold):
-    """(months, samples) bool: imports `h` months ahead are at most (1 - theta) of today's (> 0)."""
+    """(months, samples) bool: imports `h` months ahead are at most (1 - theta) of today's (> 0).
+
+    announced(t) = M(min(t + round(h), T)) <= (1 - theta) * M(t) and M(t) > 0
+    with M the legal imports and T the last month (a horizon past it reads the last month).
+    """
     xp = namespace(imports, horizon_months, threshold)
     n_months = imports.shape[0]
     shift = xp.round(horizon_months).astype(int)[None, :]
@@ -41,25 +48,37 @@ def announced_fall(imports, horizon_months, threshold):
 
 
 def stockpile_factor(announced, surge, on):
-    """Import demand multiplier: 1 + u * on while a fall is announced, else 1."""
+    """Import demand multiplier: 1 + u * on while a fall is announced, else 1.
+
+    F = 1 + u * on if announced else 1
+    """
     xp = namespace(announced, surge, on)
     return xp.where(announced, 1.0 + surge * on, 1.0)
 
 
 def buildout_factor(fired_at, month, boost, delay_months, on):
-    """Domestic output multiplier (1 + b * on) ** (max(0, t - t_fire - d) / 12); 1 if not fired."""
+    """Domestic output multiplier (1 + b * on) ** (max(0, t - t_fire - d) / 12); 1 if not fired.
+
+    F = (1 + b * on)**(max(0, t - t_fire - d) / 12) if t_fire < inf else 1
+    """
     xp = namespace(fired_at, month, boost, delay_months, on)
     years = xp.maximum(0.0, month - fired_at - delay_months) / 12.0
     return xp.where(fired_at == NEVER, 1.0, xp.exp(xp.log1p(boost * on) * years))
 
 
 def open_weight_share(fired_at, base, maximum, on):
-    """Share of the PRC frontier released as open weights: base, or max once fired (if on)."""
+    """Share of the PRC frontier released as open weights: base, or max once fired (if on).
+
+    o = o_base + (o_max - o_base) * on if t_fire < inf else o_base
+    """
     xp = namespace(fired_at, base, maximum, on)
     return xp.where(fired_at == NEVER, base, base + (maximum - base) * on)
 
 
 def retaliation_factor(fired_at, cost, on):
-    """US-bloc output multiplier: 1 - c * on once fired, else 1."""
+    """US-bloc output multiplier: 1 - c * on once fired, else 1.
+
+    F = 1 - c * on if t_fire < inf else 1
+    """
     xp = namespace(fired_at, cost, on)
     return xp.where(fired_at == NEVER, 1.0, 1.0 - cost * on)
