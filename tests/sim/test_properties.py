@@ -67,8 +67,9 @@ def test_with_the_revenue_feedback_a_stricter_switch_never_shortens_the_lead(u, 
     hi = run_parameters(scenario({switch: strict}, prc_responses=0), params)
     # Allowed: 0.001 months (about 45 minutes). Hypothesis found a sample, every parameter at a
     # bound, where the PRC has caught up (lead 0.3 months) and the stricter switch's effect has
-    # vanished; the extra spillover it earned while further behind (kappa x gap) then leaves it
-    # 1e-5 OOM higher, 5e-6 months. A real reversal, but far below anything the lead can report.
+    # vanished; the extra spillover it earned while further behind (kappa x gap), through the
+    # revenue feedback, then leaves it 1e-5 OOM higher (5e-6 months; with either spillover or the
+    # feedback off, none). A real reversal, but far below anything the lead can report.
     assert (hi["lead_months"].values >= lo["lead_months"].values - 1e-3).all()
 
 
