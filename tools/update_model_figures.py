@@ -238,12 +238,12 @@ def signposts_block() -> str:
     top = ", ".join(f"`{name}`" for name in result.most_informative())
     return "\n".join(
         [
-            f"| world at {result.target} | given the observations to {result.as_of} "
-            "| before them |",
+            f"| world at {result.target} | given the shipped observations | before them |",
             "|---|---|---|",
             *rows,
             "",
-            f"The three most informative indicators (leave-one-out): {top}.",
+            f"As of {result.as_of}, the end of the latest period the observations cover. The three "
+            f"most informative indicators (leave-one-out): {top}.",
         ]
     )
 
