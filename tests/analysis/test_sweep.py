@@ -13,7 +13,7 @@ import pytest
 from cli_helpers import invoke
 
 from ailead.analysis import sweep_dask
-from ailead.analysis.sweep import Chunk, chunk_draws, compute_chunk, content_hash, plan, target_rows
+from ailead.analysis.sweep import Chunk, compute_chunk, content_hash, plan, target_rows
 from ailead.analysis.sweep_dask import cluster, run_sweep
 from ailead.analysis.sweep_save import save_cells
 from ailead.errors import AileadError
@@ -21,7 +21,7 @@ from ailead.inputs import sweep as inputs_sweep
 from ailead.inputs.scenario import load_scenario
 from ailead.inputs.sweep import cell_scenario, load_sweep
 from ailead.outputs import budget
-from ailead.outputs.engine import run
+from ailead.outputs.engine import draws, run
 from ailead.store import load_run
 
 cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the workers cannot import tests
@@ -125,9 +125,9 @@ def test_a_cell_is_the_run_of_its_settings_whatever_the_chunking(tmp_path):
 @pytest.mark.parametrize("calibration", ["prior", "posterior"])
 def test_a_chunk_draws_its_samples_alone(calibration):
     sc = load_scenario({"name": "x", "calibration": calibration})
-    whole = chunk_draws(sc, 50, 7, 0, 50)
+    whole = draws(sc, 50, 7, 0, 50)
     for start, stop in ((0, 1), (13, 29), (49, 50)):
-        part = chunk_draws(sc, 50, 7, start, stop)
+        part = draws(sc, 50, 7, start, stop)
         assert part.keys() == whole.keys()
         for name, values in whole.items():
             np.testing.assert_array_equal(part[name], values[start:stop], err_msg=name)

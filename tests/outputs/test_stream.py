@@ -83,3 +83,10 @@ def test_posterior_runs_stream_the_posterior_draws():
     got = run_streamed(sc, 300, seed=4, chunk=70).at_target
     want = ailead.run(sc, samples=300, seed=4)
     assert summarize(got) == summarize(want)
+
+
+def test_a_first_chunk_of_one_sample_is_the_runs_first_draw_not_the_defaults():
+    one = run_streamed("status-quo", 3, seed=1, chunk=1).at_target
+    want = ailead.run("status-quo", samples=3, seed=1)
+    k = int(np.searchsorted(want["time"].values, np.datetime64(want.attrs["target"], "ns")))
+    np.testing.assert_array_equal(one["lead_months"].values[:, 0], want["lead_months"].values[:, k])

@@ -3,7 +3,7 @@
 A sweep (`ailead.inputs.sweep`) runs every cell of its grid on the same `samples` draws (seed
 `seed`, common random numbers). The draws of a cell are cut into chunks of `chunk` samples; a
 chunk is the cell's samples start..stop-1 of the run of `samples` with the sweep's seed, drawn
-from `start` on (`Registry.sample(start=)`, `posterior_parameters(start=)`: "the first k of n
+from `start` on (`ailead.outputs.engine.draws`: "the first k of n
 equal a run of k"), so a sample's values do not depend on how the cell is chunked.
 
 A chunk's id hashes the sweep's content (file and base scenario, resolved, and the ailead
@@ -31,11 +31,9 @@ import xarray as xr
 from ailead._version import __version__
 from ailead.errors import AileadError, short
 from ailead.files import write_new, write_new_text
-from ailead.inputs.posterior import posterior_parameters
-from ailead.inputs.registry import load_registry
 from ailead.inputs.scenario import Scenario
 from ailead.inputs.sweep import Sweep, cell_scenario
-from ailead.outputs.engine import run_parameters
+from ailead.outputs.engine import draws, run_parameters
 from ailead.outputs.labels import VARIABLES
 from ailead.outputs.summary import QUANTILES
 from ailead.outputs.verdict import OUTCOMES, probabilities
@@ -116,22 +114,10 @@ def plan(sweep: Sweep, base: Scenario) -> list[Chunk]:
     return chunks
 
 
-def chunk_draws(scenario: Scenario, samples: int, seed: int, start: int, stop: int):
-    """Parameter arrays of samples start..stop-1 of a run of `samples` with `seed` (one sample:
-    the defaults, or the posterior medians), drawn without the samples before `start`."""
-    posterior = scenario.calibration == "posterior"
-    draw = posterior_parameters if posterior else load_registry().sample
-    if samples == 1:
-        return draw(1, seed)
-    count = max(stop - start, 2)  # one draw from the start would be the defaults
-    drawn = draw(count, seed, start=start)
-    return {name: values[: stop - start] for name, values in drawn.items()}
-
-
 def compute_chunk(chunk: Chunk) -> pd.DataFrame:
     """A chunk's rows: `sample`, each target at the target month (one column per label of its
     other dimensions, e.g. capability_us), and the verdict `outcome`."""
-    params = chunk_draws(chunk.scenario, chunk.samples, chunk.seed, chunk.start, chunk.stop)
+    params = draws(chunk.scenario, chunk.samples, chunk.seed, chunk.start, chunk.stop)
     ds = run_parameters(chunk.scenario, params, variables=chunk.targets)
     return target_rows(ds, chunk.start)
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from ailead.analysis.sweep import Chunk, cell_rows, chunk_draws, column_names
+from ailead.analysis.sweep import Chunk, cell_rows, column_names
 from ailead.inputs.sweep import Sweep
-from ailead.outputs.engine import run_parameters
+from ailead.outputs.engine import draws, run_parameters
 from ailead.store import save_run
 
 
@@ -27,7 +27,7 @@ def cell_dataset(out: Path, sweep: Sweep, chunks: list[Chunk], cell: int) -> xr.
     sc = next(c.scenario for c in chunks if c.cell == cell)
     rows = cell_rows(out, chunks, cell)
     n = len(rows)
-    probe = run_parameters(sc, chunk_draws(sc, 1, sweep.seed, 0, 1), variables=sweep.targets)
+    probe = run_parameters(sc, draws(sc, 1, sweep.seed, 0, 1), variables=sweep.targets)
     at = probe.sel(time=[np.datetime64(sc.target, "ns")])
     variables = {}
     for name in sweep.targets:
@@ -35,7 +35,7 @@ def cell_dataset(out: Path, sweep: Sweep, chunks: list[Chunk], cell: int) -> xr.
         values = rows[column_names(da)].to_numpy(float).reshape(n, 1, *da.shape[2:])
         variables[name] = xr.Variable(da.dims, values, da.attrs)
     variables["outcome"] = xr.Variable("sample", rows["outcome"].to_numpy(str), probe.outcome.attrs)
-    params = chunk_draws(sc, sweep.samples, sweep.seed, 0, sweep.samples)
+    params = draws(sc, sweep.samples, sweep.seed, 0, sweep.samples)
     params = {**params, **{k: np.full(n, v) for k, v in sc.parameters.items()}}
     names = list(probe["parameter"].values)
     variables["parameters"] = xr.Variable(

@@ -81,11 +81,24 @@ def summary_run(
 def _draws(scenario, samples: int, seed: int) -> tuple[Scenario, dict[str, np.ndarray], int]:
     """The scenario, its parameter draws (registry or posterior) and the seed used."""
     size = run_size(samples, seed)
-    samples, seed = size.samples, size.seed
     sc = load_scenario(scenario)
-    if sc.calibration == "posterior":
-        return sc, posterior_parameters(samples, seed), seed
-    return sc, load_registry().sample(samples, seed), seed
+    return sc, draws(sc, size.samples, size.seed), size.seed
+
+
+def draws(
+    sc: Scenario, samples: int, seed: int, start: int = 0, stop: int | None = None
+) -> dict[str, np.ndarray]:
+    """Parameter arrays of samples start..stop-1 (default all) of a run of `samples` with `seed`:
+    the registry's draws, or the posterior's for `calibration: posterior`; a run of one sample is
+    the defaults (or the posterior medians). Draws before `start` are skipped, not made, so a
+    run in chunks (streamed runs, sweeps) has the run's own samples."""
+    stop = samples if stop is None else stop
+    draw = posterior_parameters if sc.calibration == "posterior" else load_registry().sample
+    if samples == 1:
+        return draw(1, seed)
+    count = max(stop - start, 2)  # one draw from the start alone would be the defaults
+    drawn = draw(count, seed, start=start)
+    return {name: values[: stop - start] for name, values in drawn.items()}
 
 
 def _backend(backend: str) -> str:

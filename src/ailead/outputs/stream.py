@@ -1,7 +1,7 @@
 """Runs that stream: any number of samples in chunks, in memory bounded by the chunk.
 
     for each chunk [start, stop) of the n samples:
-        params = draws start..stop-1 of the run's own sequence (`Registry.sample(start=)`)
+        params = draws start..stop-1 of the run's own sequence (`engine.draws`)
         ds     = the chunk's run, with only the variables kept
         keep ds at the target month, every sample            (exact)
         add ds's values to a histogram per series and month  (monthly quantiles: a sketch)
@@ -26,11 +26,9 @@ from typing import NamedTuple
 import numpy as np
 import xarray as xr
 
-from ailead.inputs.posterior import posterior_parameters
-from ailead.inputs.registry import load_registry
 from ailead.inputs.scenario import Scenario, load_scenario
 from ailead.inputs.sizes import run_size
-from ailead.outputs.engine import run_parameters
+from ailead.outputs.engine import draws, run_parameters
 from ailead.outputs.summary import HEADLINE_VARIABLES, QUANTILES
 
 CHUNK = 10_000
@@ -109,16 +107,6 @@ class Sketch:
             return np.where(self.log, 10.0**out, out)
 
 
-def chunk_parameters(sc: Scenario, start: int, stop: int, samples: int, seed: int) -> dict:
-    """Samples start..stop-1 of a run of `samples` (one sample: the defaults or the posterior
-    medians, as `ailead.run` gives)."""
-    if samples == 1:
-        start, stop = 0, 1
-    if sc.calibration == "posterior":
-        return posterior_parameters(stop - start, seed, start=start)
-    return load_registry().sample(stop - start, seed, start=start)
-
-
 def _series(da: xr.DataArray) -> np.ndarray:
     """(sample, time, ...) as (samples, months, series)."""
     values = da.transpose("sample", "time", ...).values
@@ -143,7 +131,7 @@ def run_streamed(
     template = None
     for start in range(0, size.samples, max(int(chunk), 1)):
         stop = min(start + max(int(chunk), 1), size.samples)
-        params = chunk_parameters(sc, start, stop, size.samples, size.seed)
+        params = draws(sc, size.samples, size.seed, start, stop)
         ds = run_parameters(sc, params, variables=kept)
         target = ds.sel(time=[np.datetime64(ds.attrs["target"], "ns")])
         weights = target["parameters"].sel(parameter=list(WEIGHTS))
