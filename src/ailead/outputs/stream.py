@@ -56,8 +56,9 @@ class Sketch:
             positive = np.nanmin(finite, axis=(0, 1)) > 0
             span = np.nanmax(finite, axis=(0, 1)) / np.where(positive, np.nanmin(finite, (0, 1)), 1)
         self.log = np.asarray(positive & (span > 100.0))  # (series,)
-        low, high = np.nanmin(self._scale(finite), axis=0), np.nanmax(self._scale(finite), axis=0)
-        low, high = np.nan_to_num(low), np.nan_to_num(high)
+        scaled = self._scale(finite)
+        low = np.nan_to_num(np.nanmin(scaled, axis=0))
+        high = np.nan_to_num(np.nanmax(scaled, axis=0))
         pad = np.maximum(0.5 * (high - low), 1e-12 * np.maximum(np.abs(low), 1.0))
         self.low, self.width = low - pad, (high - low + 2 * pad) / bins  # (months, series)
         self.bins = bins
@@ -85,10 +86,10 @@ class Sketch:
         where *= 1.0 / self.width
         np.clip(where, 0, self.bins - 1, out=where)  # NaN stays NaN, +-inf go to the end bins
         finite = ~np.isnan(where)
-        flat = np.where(finite, where, 0.0).astype(np.int64) if not finite.all() else None
-        flat = where.astype(np.int64) if flat is None else flat
+        every = finite.all()
+        flat = (where if every else np.where(finite, where, 0.0)).astype(np.int64)
         flat += np.arange(self.low.size, dtype=np.int64).reshape(self.low.shape) * self.bins
-        flat = flat.ravel() if finite.all() else flat[finite]
+        flat = flat.ravel() if every else flat[finite]
         self.counts += np.bincount(flat, minlength=self.counts.size).reshape(self.counts.shape)
 
     def quantiles(self, levels: Sequence[float]) -> np.ndarray:
